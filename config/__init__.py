@@ -1,0 +1,1 @@
+"""Settings and the regulation file, validated into `sla` objects."""

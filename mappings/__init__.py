@@ -1,0 +1,1 @@
+"""Tracker vocabulary <-> regulation vocabulary (pure: imports `sla` only)."""

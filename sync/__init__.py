@@ -1,0 +1,1 @@
+"""Everything with I/O: tracker adapters, the pass, the store, the service, the CLI."""

@@ -1,0 +1,73 @@
+"""The one error taxonomy of sla-sync, and the one place that classifies errors.
+
+retriable  -- 429, 5xx, connection errors: bounded backoff with jitter, then give up;
+fatal      -- 401/403/404 and other 4xx from the tracker: stop, name the URL and what to check;
+skippable  -- one issue's data is bad or unmapped: record it, go on, exit 1 at the end;
+config     -- a wrong configuration file or setting: exit 2 naming the file and key.
+Messages never carry tokens, headers or passwords.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sla.errors import ConfigError, SlaError
+
+__all__ = [
+    "ConfigError",
+    "ErrorKind",
+    "FatalTrackerError",
+    "RetriableTrackerError",
+    "SkippableIssueError",
+    "SyncError",
+    "classify",
+]
+
+
+class SyncError(Exception):
+    """Base of the errors raised by the I/O shell."""
+
+
+class RetriableTrackerError(SyncError):
+    """A transient tracker failure that survived every retry."""
+
+    def __init__(self, message: str, *, status: int | None = None, url: str = "") -> None:
+        super().__init__(message)
+        self.status = status
+        self.url = url
+
+
+class FatalTrackerError(SyncError):
+    """A tracker answer that retrying cannot fix (auth, permissions, missing resource)."""
+
+    def __init__(self, message: str, *, status: int | None = None, url: str = "") -> None:
+        super().__init__(message)
+        self.status = status
+        self.url = url
+
+
+class SkippableIssueError(SyncError):
+    """One issue cannot be processed; the others go on."""
+
+    def __init__(self, key: str, reason: str) -> None:
+        super().__init__(f"{key}: {reason}")
+        self.key = key
+        self.reason = reason
+
+
+class ErrorKind(StrEnum):
+    RETRIABLE = "retriable"
+    FATAL = "fatal"
+    SKIPPABLE = "skippable"
+    CONFIG = "config"
+
+
+def classify(exc: BaseException) -> ErrorKind:
+    """Map any exception to the taxonomy; unknown errors are fatal (never swallowed)."""
+    if isinstance(exc, ConfigError):
+        return ErrorKind.CONFIG
+    if isinstance(exc, RetriableTrackerError):
+        return ErrorKind.RETRIABLE
+    if isinstance(exc, SkippableIssueError | SlaError):
+        return ErrorKind.SKIPPABLE
+    return ErrorKind.FATAL

@@ -1,0 +1,1 @@
+"""Tracker adapters behind the `Tracker` port."""
