@@ -20,7 +20,7 @@ $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-test
 	touch $@
 
 demo: $(VENV)/.installed
-	$(BIN)/sla-sync demo
+	$(BIN)/sla-sync example examples/requests.yaml
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check .

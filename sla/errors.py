@@ -59,3 +59,4 @@ class ConfigError(SlaError, ValueError):
         self.file = str(file)
         self.key = key
         self.expected = expected
+        self.got = got

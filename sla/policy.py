@@ -44,8 +44,10 @@ class Targets:
     def from_hours(cls, hours: Mapping[Priority, Mapping[Line, float]]) -> Targets:
         return cls(
             MappingProxyType(
-                {p: MappingProxyType({ln: h * 3600.0 for ln, h in row.items()})
-                 for p, row in hours.items()}
+                {
+                    p: MappingProxyType({ln: h * 3600.0 for ln, h in row.items()})
+                    for p, row in hours.items()
+                }
             )
         )
 
@@ -53,8 +55,14 @@ class Targets:
         for p in Priority:
             for ln in Line:
                 value = self.seconds.get(p, {}).get(ln)
-                if value is None or value <= 0:
-                    raise ConfigError("targets", f"{p.value}.{ln.value}", "a positive number", value)
+                if value is None:
+                    raise ConfigError(
+                        "targets", f"{p.value}.{ln.value}", "a target (it is missing)"
+                    )
+                if value <= 0:
+                    raise ConfigError(
+                        "targets", f"{p.value}.{ln.value}", "a positive number", value
+                    )
 
     def get(self, priority: Priority, line: Line) -> float:
         return self.seconds[priority][line]
@@ -73,12 +81,16 @@ class Metric:
     reopen: ReopenRule = ReopenRule.CONTINUE
 
     def __post_init__(self) -> None:
-        overlap = (self.counting & self.paused) | (self.counting & self.stopped) | (
-            self.paused & self.stopped
+        overlap = (
+            (self.counting & self.paused)
+            | (self.counting & self.stopped)
+            | (self.paused & self.stopped)
         )
         if overlap:
             raise ConfigError(
-                f"metric {self.name}", "statuses", "each status in one group only",
+                f"metric {self.name}",
+                "statuses",
+                "each status in one group only",
                 sorted(s.value for s in overlap),
             )
 
@@ -116,8 +128,9 @@ class Policy:
 
     def __post_init__(self) -> None:
         if not 0 < self.at_risk_ratio <= 1:
-            raise ConfigError(f"policy {self.name}", "at_risk_ratio", "a number in (0, 1]",
-                              self.at_risk_ratio)
+            raise ConfigError(
+                f"policy {self.name}", "at_risk_ratio", "a number in (0, 1]", self.at_risk_ratio
+            )
         if not any(m.enabled for m in self.metrics):
             raise ConfigError(f"policy {self.name}", "metrics", "at least one enabled metric")
 
@@ -145,7 +158,9 @@ class PolicySet:
 
     def __post_init__(self) -> None:
         object.__setattr__(
-            self, "by_customer", MappingProxyType({_norm(k): v for k, v in self.by_customer.items()})
+            self,
+            "by_customer",
+            MappingProxyType({_norm(k): v for k, v in self.by_customer.items()}),
         )
 
     def for_customer(self, customer: str | None) -> Policy:

@@ -18,6 +18,9 @@ class Segment:
     counted_seconds: float
     paused: bool
     business_seconds: float
+    priority: Priority
+    line: Line
+    clock: ClockState
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import TypeVar
 
 from sla.enums import Channel, Line, Priority, RequestType, Resolution, Status
-from sla.errors import NaiveDatetimeError, UnknownValueError
+from sla.errors import UnknownValueError
+from sla.instant import require_aware, to_us
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -26,13 +27,6 @@ def _line(value: object) -> Line | None:
     return value if value is None or isinstance(value, Line) else Line.from_number(value)
 
 
-def require_aware(what: str, value: datetime) -> datetime:
-    """Return `value` unchanged, or raise if it carries no UTC offset."""
-    if not isinstance(value, datetime) or value.utcoffset() is None:
-        raise NaiveDatetimeError(what, value)
-    return value
-
-
 @dataclass(frozen=True, slots=True)
 class Change:
     """One change of the tracked fields at instant `at`; None means "unchanged"."""
@@ -42,9 +36,11 @@ class Change:
     priority: Priority | None = None
     line: Line | None = None
     resolution: Resolution | None = None
+    at_us: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        require_aware("change time", self.at)
+        # Epoch microseconds, computed once: the clock sorts and measures with integers.
+        object.__setattr__(self, "at_us", to_us(self.at, "change time"))
         object.__setattr__(self, "status", _coerce(Status, "status", self.status))
         object.__setattr__(self, "priority", _coerce(Priority, "priority", self.priority))
         object.__setattr__(self, "line", _line(self.line))
@@ -70,6 +66,11 @@ class Timeline:
         require_aware("registration time", self.registered_at)
         object.__setattr__(self, "status", _coerce(Status, "status", self.status))
         object.__setattr__(self, "priority", _coerce(Priority, "priority", self.priority))
+        if self.status is None or self.priority is None:
+            missing = "status" if self.status is None else "priority"
+            raise UnknownValueError(
+                missing, None, [m.value for m in (Status, Priority)[missing == "priority"]]
+            )
         object.__setattr__(self, "line", _line(self.line) or Line.L1_2)
         object.__setattr__(self, "resolution", _coerce(Resolution, "resolution", self.resolution))
         object.__setattr__(

@@ -1,0 +1,286 @@
+"""Load `regulation.yaml` into `sla` policies; a wrong file names the file and the key."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
+
+from sla import (
+    BusinessCalendar,
+    CalendarSpec,
+    Channel,
+    ConfigError,
+    Line,
+    LineRule,
+    Metric,
+    Policy,
+    PolicySet,
+    Priority,
+    PriorityRule,
+    ReopenRule,
+    RequestType,
+    Resolution,
+    Status,
+    Targets,
+)
+from sla.calendar import DayWindows
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def default_regulation_path() -> Path:
+    """The regulation shipped with the package (`config/regulation.yaml`)."""
+    return Path(str(resources.files("config").joinpath("regulation.yaml")))
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Named(_Strict):
+    name: str
+
+
+def _window(text: str) -> tuple[int, int]:
+    try:
+        start, end = (part.strip() for part in text.split("-"))
+        sh, sm = (int(x) for x in start.split(":"))
+        eh, em = (int(x) for x in end.split(":"))
+    except ValueError:
+        raise ValueError("a window 'HH:MM-HH:MM'") from None
+    lo, hi = sh * 60 + sm, eh * 60 + em
+    if not (0 <= sh < 24 and 0 <= sm < 60 and 0 <= em < 60 and 0 <= lo < hi <= 1440):
+        raise ValueError("a window 'HH:MM-HH:MM' within one day, start before end")
+    return lo, hi
+
+
+def _valid_window(text: str) -> str:
+    _window(text)
+    return text
+
+
+WindowText = Annotated[str, AfterValidator(_valid_window)]
+
+
+class _Calendar(_Strict):
+    timezone: str = "Europe/Moscow"
+    country: str | None = "RU"
+    subdivision: str | None = None
+    week: dict[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], list[WindowText]] = Field(
+        default_factory=lambda: {
+            d: (["09:00-18:00"] if d not in ("sat", "sun") else []) for d in WEEKDAYS
+        }
+    )
+    extra_holidays: list[date] = Field(default_factory=list)
+    extra_working_days: list[date] = Field(default_factory=list)
+    shortened_days: dict[date, list[WindowText]] = Field(default_factory=dict)
+    always_open: bool = False
+
+    def spec(self) -> CalendarSpec:
+        def parse(ws: list[str]) -> DayWindows:
+            return tuple(_window(w) for w in ws)
+
+        return CalendarSpec(
+            timezone=self.timezone,
+            week=tuple(parse(self.week.get(d, [])) for d in WEEKDAYS),
+            country=self.country,
+            subdivision=self.subdivision,
+            extra_holidays=frozenset(self.extra_holidays),
+            extra_working_days=frozenset(self.extra_working_days),
+            shortened_days={d: parse(ws) for d, ws in self.shortened_days.items()},
+            always_open=self.always_open,
+        )
+
+
+TargetsTable = dict[Priority, dict[Line, float]]
+
+
+def _targets_keys(value: Any) -> Any:
+    # YAML reads the column `3` as an int; the table is keyed by the line codes "1-2" / "3".
+    if isinstance(value, Mapping):
+        return {
+            p: ({str(k): v for k, v in row.items()} if isinstance(row, Mapping) else row)
+            for p, row in value.items()
+        }
+    return value
+
+
+class _Metric(_Strict):
+    name: str
+    enabled: bool = True
+    counting: list[Status]
+    paused: list[Status] = Field(default_factory=list)
+    stopped: list[Status]
+    reopen: ReopenRule = ReopenRule.CONTINUE
+    targets: TargetsTable
+
+    _keys = field_validator("targets", mode="before")(lambda cls, v: _targets_keys(v))
+
+
+class _Clock(_Strict):
+    priority_rule: PriorityRule = PriorityRule.CURRENT
+    line_rule: LineRule = LineRule.HIGHEST
+    breach_final: bool = False
+
+
+class _CustomerPolicy(_Strict):
+    name: str
+    customers: list[str] = Field(min_length=1)
+    calendar: dict[str, Any] | None = None
+    targets: TargetsTable | None = None
+    metric: str = "resolution"
+    at_risk_ratio: float | None = Field(default=None, gt=0, le=1)
+    clock: _Clock | None = None
+
+    _keys = field_validator("targets", mode="before")(lambda cls, v: _targets_keys(v))
+
+
+class _Regulation(_Strict):
+    priorities: dict[Priority, _Named]
+    statuses: dict[Status, _Named]
+    resolutions: dict[Resolution, _Named]
+    request_types: dict[RequestType, _Named]
+    channels: dict[Channel, _Named]
+    lines: dict[Line, _Named]
+    calendar: _Calendar = Field(default_factory=_Calendar)
+    at_risk_ratio: float = Field(default=0.8, gt=0, le=1)
+    clock: _Clock = Field(default_factory=_Clock)
+    metrics: list[_Metric] = Field(min_length=1)
+    policies: list[_CustomerPolicy] = Field(default_factory=list)
+
+
+@dataclass(frozen=True, eq=False)
+class Regulation:
+    """The loaded regulation: policies by customer and the regulation's own words."""
+
+    path: Path
+    policies: PolicySet
+    names: Mapping[str, Mapping[str, str]]
+
+    def name_of(self, kind: str, code: str) -> str:
+        """The regulation's word for a code, e.g. name_of("resolutions", "resolved")."""
+        return self.names.get(kind, {}).get(code, code)
+
+
+def load_regulation(path: str | Path | None = None) -> Regulation:
+    """Read and validate a regulation file; raise ConfigError naming the file and key."""
+    file = Path(path) if path else default_regulation_path()
+    try:
+        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(file, "", "a readable YAML file", exc.strerror) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "?"
+        raise ConfigError(file, where, "valid YAML", getattr(exc, "problem", str(exc))) from None
+    try:
+        model = _Regulation.model_validate(raw)
+        return _build(file, model)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = ".".join(str(p) for p in err["loc"])
+        got = err.get("input") if err["type"] != "missing" else None
+        raise ConfigError(file, key, _expected(err), got) from None
+    except ConfigError as exc:
+        key = f"{exc.file}.{exc.key}" if exc.key else exc.file
+        raise ConfigError(file, key, exc.expected, exc.got) from None
+
+
+def _expected(err: Mapping[str, Any]) -> str:
+    if err["type"] == "missing":
+        return "this key (it is missing)"
+    if err["type"] == "extra_forbidden":
+        return "no such key (unknown key: a typo?)"
+    return str(err["msg"]).removeprefix("Value error, ")
+
+
+def _build(file: Path, model: _Regulation) -> Regulation:
+    for kind, table in (("priorities", model.priorities), ("statuses", model.statuses)):
+        missing = {m.value for m in (Priority if kind == "priorities" else Status)} - {
+            k.value for k in table
+        }
+        if missing:
+            raise ConfigError(file, kind, f"an entry for each of {sorted(missing)}")
+    calendars: dict[CalendarSpec, BusinessCalendar] = {}
+
+    def calendar(spec: CalendarSpec) -> BusinessCalendar:
+        # Policies with the same calendar share one instance (and its precomputed span).
+        if spec not in calendars:
+            calendars[spec] = BusinessCalendar(spec)
+        return calendars[spec]
+
+    metrics = tuple(_metric(m, m.targets, f"metrics.{i}") for i, m in enumerate(model.metrics))
+    default = Policy(
+        name="regulation",
+        calendar=calendar(model.calendar.spec()),
+        metrics=metrics,
+        at_risk_ratio=model.at_risk_ratio,
+        priority_rule=model.clock.priority_rule,
+        line_rule=model.clock.line_rule,
+        breach_final=model.clock.breach_final,
+    )
+    by_customer: dict[str, Policy] = {}
+    for i, p in enumerate(model.policies):
+        cal_data = {**model.calendar.model_dump(), **(p.calendar or {})}
+        try:
+            cal_spec = _Calendar.model_validate(cal_data).spec()
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            key = f"policies.{i}.calendar." + ".".join(str(x) for x in err["loc"])
+            raise ConfigError(file, key, _expected(err), err.get("input")) from None
+        if p.targets and p.metric not in {m.name for m in metrics}:
+            raise ConfigError(file, f"policies.{i}.metric", "the name of a metric above", p.metric)
+        pol_metrics = tuple(
+            _metric(src, p.targets, f"policies.{i}") if p.targets and src.name == p.metric else m
+            for src, m in zip(model.metrics, metrics, strict=True)
+        )
+        clock = p.clock or model.clock
+        policy = Policy(
+            name=p.name,
+            calendar=calendar(cal_spec),
+            metrics=pol_metrics,
+            at_risk_ratio=p.at_risk_ratio or model.at_risk_ratio,
+            priority_rule=clock.priority_rule,
+            line_rule=clock.line_rule,
+            breach_final=clock.breach_final,
+        )
+        for customer in p.customers:
+            by_customer[customer] = policy
+    names = {
+        "priorities": {k.value: v.name for k, v in model.priorities.items()},
+        "statuses": {k.value: v.name for k, v in model.statuses.items()},
+        "resolutions": {k.value: v.name for k, v in model.resolutions.items()},
+        "request_types": {k.value: v.name for k, v in model.request_types.items()},
+        "channels": {k.value: v.name for k, v in model.channels.items()},
+        "lines": {k.value: v.name for k, v in model.lines.items()},
+    }
+    return Regulation(file, PolicySet(default, by_customer), names)
+
+
+def _metric(m: _Metric, targets: TargetsTable, where: str) -> Metric:
+    try:
+        return Metric(
+            name=m.name,
+            counting=frozenset(m.counting),
+            paused=frozenset(m.paused),
+            stopped=frozenset(m.stopped),
+            targets=Targets.from_hours(targets),
+            enabled=m.enabled,
+            reopen=m.reopen,
+        )
+    except ConfigError as exc:
+        raise ConfigError(where, f"{exc.file}.{exc.key}", exc.expected, exc.got) from None

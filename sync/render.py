@@ -1,0 +1,92 @@
+"""Plain-text rendering of SLA results for the terminal (tables and explanations)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sla import SlaResult
+
+
+def fmt_time(value: datetime | None) -> str:
+    """'2024-11-25 13:00' in the instant's own zone, or '—'."""
+    return value.strftime("%Y-%m-%d %H:%M") if value else "—"
+
+
+def fmt_hours(seconds: float) -> str:
+    """Hours with two decimals."""
+    return f"{seconds / 3600:.2f}"
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """A left-aligned text table."""
+    rows = [[str(c) for c in r] for r in rows]
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
+    line = "  ".join("-" * w for w in widths)
+    out = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)), line]
+    out += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    return "\n".join(out)
+
+
+SLA_HEADERS = ("key", "priority", "line", "status", "elapsed/target h", "due", "state",
+               "breached", "at risk")
+
+
+def sla_row(r: SlaResult) -> list[object]:
+    """One row of the SLA table."""
+    return [
+        r.key, r.priority.value, r.line.value, r.status.value,
+        f"{fmt_hours(r.elapsed_seconds)}/{fmt_hours(r.target_seconds)}",
+        fmt_time(r.due_at), r.state.value,
+        f"yes ({fmt_time(r.breached_at)})" if r.breached else "no",
+        "yes" if r.at_risk else "no",
+    ]
+
+
+def sla_table(results: Iterable[SlaResult]) -> str:
+    """The SLA table: key, priority, line, status, elapsed/target, due, state, breach, risk."""
+    return table(SLA_HEADERS, (sla_row(r) for r in results))
+
+
+def explain_text(r: SlaResult) -> str:
+    """Segments and totals that explain one result."""
+    seg_rows = [
+        [fmt_time(s.start), fmt_time(s.end), s.status.value, s.priority.value, s.line.value,
+         s.clock.value,
+         fmt_hours(s.business_seconds), fmt_hours(s.counted_seconds)]
+        for s in r.segments
+    ]
+    head = (f"{r.key}  metric={r.metric}  policy={r.policy}  now={r.now.isoformat()}\n"
+            f"priority={r.priority.value}  line={r.line.value}  target={fmt_hours(r.target_seconds)} h")
+    body = table(("from", "to", "status", "priority", "line", "clock", "business h", "counted h"),
+                 seg_rows)
+    totals = (
+        f"elapsed {fmt_hours(r.elapsed_seconds)} h, paused {fmt_hours(r.paused_seconds)} h, "
+        f"remaining {fmt_hours(r.remaining_seconds)} h — state {r.state.value}, "
+        f"due {fmt_time(r.due_at)}, breached {'yes at ' + fmt_time(r.breached_at) if r.breached else 'no'}"
+        f", at risk {'yes' if r.at_risk else 'no'}" + (" — withdrawn (excluded)" if r.withdrawn else "")
+    )
+    return f"{head}\n{body}\n{totals}"
+
+
+def result_json(r: SlaResult) -> dict[str, object]:
+    """The `explain --json` object."""
+    def iso(v: datetime | None) -> str | None:
+        return v.isoformat() if v else None
+
+    return {
+        "key": r.key, "metric": r.metric, "policy": r.policy, "now": iso(r.now),
+        "priority": r.priority.value, "line": r.line.value, "status": r.status.value,
+        "state": r.state.value, "target_seconds": r.target_seconds,
+        "elapsed_seconds": r.elapsed_seconds, "paused_seconds": r.paused_seconds,
+        "remaining_seconds": r.remaining_seconds, "breached": r.breached,
+        "breached_at": iso(r.breached_at), "due_at": iso(r.due_at), "at_risk": r.at_risk,
+        "at_risk_at": iso(r.at_risk_at), "withdrawn": r.withdrawn,
+        "segments": [
+            {"start": iso(s.start), "end": iso(s.end), "status": s.status.value,
+             "priority": s.priority.value, "line": s.line.value,
+             "counted_seconds": s.counted_seconds, "business_seconds": s.business_seconds,
+             "paused": s.paused, "clock": s.clock.value}
+            for s in r.segments
+        ],
+    }
