@@ -1,0 +1,389 @@
+"""Jira sandbox vocabulary: users, statuses, priorities, resolutions, fields, and value codecs.
+
+Field values are stored internally as plain Python (ids, names, datetimes) and rendered in the
+REST shapes of /rest/api/2 on the way out, so one store serves Cloud and Data Center.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from typing import Any
+
+__all__ = ["Catalog", "CustomField", "FieldError", "User", "fmt_time", "parse_jira_time"]
+
+CF = "com.atlassian.jira.plugin.system.customfieldtypes:"
+CUSTOM_SCHEMA = {  # plugin type -> (schema type, items)
+    "select": ("option", None),
+    "multicheckboxes": ("array", "option"),
+    "datetime": ("datetime", None),
+    "float": ("number", None),
+    "textfield": ("string", None),
+}
+CATEGORIES = {
+    "new": {"id": 2, "key": "new", "colorName": "blue-gray", "name": "To Do"},
+    "indeterminate": {
+        "id": 4,
+        "key": "indeterminate",
+        "colorName": "yellow",
+        "name": "In Progress",
+    },
+    "done": {"id": 3, "key": "done", "colorName": "green", "name": "Done"},
+}
+DEFAULT_STATUSES = [
+    ("10000", "Создана", "new"),
+    ("3", "В работе", "indeterminate"),
+    ("10001", "Уточнение", "indeterminate"),
+    ("10002", "Выполнено", "done"),
+]
+DEFAULT_PRIORITIES = [
+    ("1", "Критический", "#d04437"),
+    ("2", "Высокий", "#f15c75"),
+    ("3", "Средний", "#f79232"),
+    ("4", "Низкий", "#707070"),
+]
+DEFAULT_RESOLUTIONS = [
+    ("10000", "Решена"),
+    ("10001", "Не воспроизводится"),
+    ("10002", "Ошибка пользователя"),
+    ("10003", "Инфраструктура"),
+    ("10004", "Отозвана"),
+]
+DEFAULT_ISSUETYPES = [("10004", "Заявка на дефект"), ("10005", "Запрос")]
+DEFAULT_CUSTOM = [
+    ("Линия поддержки", "select", ["1", "2", "3"]),
+    ("Заказчик", "select", ["Магнит", "Лента", "Перекрёсток", "Пятёрочка", "ВкусВилл"]),
+    ("Канал", "select", ["E-mail", "Телефон", "Telegram", "WhatsApp"]),
+    ("Дата регистрации", "datetime", []),
+    ("SLA due", "datetime", []),
+    ("SLA state", "select", ["running", "paused", "stopped"]),
+    ("SLA breached", "select", ["Yes", "No"]),
+    ("SLA elapsed h", "float", []),
+    ("SLA remaining h", "float", []),
+]
+DEFAULT_USERS = [
+    {
+        "name": "sla-bot",
+        "displayName": "SLA bot",
+        "emailAddress": "sla-bot@example.com",
+        "token": "sandbox-bot-token",
+    },
+    {
+        "name": "agent",
+        "displayName": "Анна Смирнова",
+        "emailAddress": "agent@example.com",
+        "token": "sandbox-agent-token",
+    },
+]
+# System fields: id -> (name, schema type, items, orderable, searchable, clause names)
+SYSTEM_FIELDS: dict[str, tuple[str, str, str | None, bool, bool, list[str]]] = {
+    "summary": ("Summary", "string", None, True, True, ["summary"]),
+    "issuetype": ("Issue Type", "issuetype", None, True, True, ["issuetype", "type"]),
+    "project": ("Project", "project", None, False, True, ["project"]),
+    "status": ("Status", "status", None, False, True, ["status"]),
+    "priority": ("Priority", "priority", None, True, True, ["priority"]),
+    "resolution": ("Resolution", "resolution", None, True, True, ["resolution"]),
+    "resolutiondate": ("Resolved", "datetime", None, False, True, ["resolutiondate", "resolved"]),
+    "created": ("Created", "datetime", None, False, True, ["created", "createdDate"]),
+    "updated": ("Updated", "datetime", None, False, True, ["updated", "updatedDate"]),
+    "labels": ("Labels", "array", "string", True, True, ["labels"]),
+    "reporter": ("Reporter", "user", None, True, True, ["reporter"]),
+    "assignee": ("Assignee", "user", None, True, True, ["assignee"]),
+    "description": ("Description", "string", None, True, True, ["description"]),
+    "comment": ("Comment", "comments-page", None, True, True, ["comment"]),
+}
+EDITABLE_SYSTEM = {"summary", "priority", "labels", "assignee", "description"}
+
+
+class FieldError(ValueError):
+    """A field value Jira would reject with 400 (`errors[field]` = message)."""
+
+
+def fmt_time(value: datetime | None, tz: Any) -> str | None:
+    """Jira's timestamp format: 2024-01-01T18:00:00.000+0300."""
+    if value is None:
+        return None
+    local = value.astimezone(tz)
+    return (
+        local.strftime("%Y-%m-%dT%H:%M:%S.")
+        + f"{local.microsecond // 1000:03d}"
+        + local.strftime("%z")
+    )
+
+
+def parse_jira_time(text: str) -> datetime:
+    """Parse the date-time strings Jira accepts on write (ISO with offset, ±HHMM or ±HH:MM)."""
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise FieldError(
+            "Invalid date format. Please enter the date in the format "
+            "\"yyyy-MM-dd'T'HH:mm:ss.SSSZ\"."
+        ) from None
+    if parsed.tzinfo is None:
+        raise FieldError("Invalid date format: a UTC offset is required.")
+    return parsed
+
+
+@dataclass
+class User:
+    """A Jira user; users with a token can authenticate."""
+
+    name: str
+    display_name: str
+    email: str
+    token: str | None = None
+    time_zone: str = "Europe/Moscow"
+
+    @cached_property
+    def account_id(self) -> str:
+        """A stable Cloud-style account id derived from the name."""
+        return "5b10" + hashlib.sha1(self.name.encode()).hexdigest()[:20]
+
+
+@dataclass
+class CustomField:
+    """A custom field; `options` are (id, value) pairs for select/multicheckboxes."""
+
+    id: str
+    name: str
+    type: str
+    options: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def custom_id(self) -> int:
+        """The number in `customfield_NNNNN`."""
+        return int(self.id.rsplit("_", 1)[1])
+
+
+class Catalog:
+    """Everything a Jira instance defines: the vocabulary issues are built from."""
+
+    def __init__(
+        self, overrides: dict[str, Any], users: list[dict[str, Any]], tz: Any, mode: str
+    ) -> None:
+        self.tz, self.mode, self.base = tz, mode, "http://127.0.0.1"
+        self.changelog_field_id = False  # DC changelog items carry no fieldId by default
+        proj = overrides.get("project") or {"key": "SUP", "name": "Support"}
+        self.projects = {
+            p["key"]: {"id": str(10000 + i), **p}
+            for i, p in enumerate(overrides.get("projects") or [proj])
+        }
+        self.statuses = self._triples(
+            overrides.get("statuses"), DEFAULT_STATUSES, ("id", "name", "category")
+        )
+        self.priorities = self._triples(
+            overrides.get("priorities"), DEFAULT_PRIORITIES, ("id", "name", "statusColor")
+        )
+        self.resolutions = self._triples(
+            overrides.get("resolutions"), DEFAULT_RESOLUTIONS, ("id", "name")
+        )
+        self.issuetypes = self._triples(
+            overrides.get("issuetypes"), DEFAULT_ISSUETYPES, ("id", "name")
+        )
+        self.custom: dict[str, CustomField] = {}
+        self._fid_cache: dict[str, str | None] = {}
+        for raw in overrides.get("custom_fields") or [
+            {"name": n, "type": t, "options": o} for n, t, o in DEFAULT_CUSTOM
+        ]:
+            self.add_custom(raw["name"], raw["type"], [str(o) for o in raw.get("options", [])])
+        self.users: dict[str, User] = {}
+        for raw in [*DEFAULT_USERS, *users]:
+            self.add_user(raw)
+
+    @staticmethod
+    def _triples(given: Any, default: list[tuple[str, ...]], keys: tuple[str, ...]) -> list[dict]:
+        rows = given or [dict(zip(keys, row, strict=True)) for row in default]
+        return [{**r, "id": str(r.get("id", 10100 + i))} for i, r in enumerate(rows)]
+
+    def add_user(self, raw: dict[str, Any]) -> User:
+        """Add (or replace) a user from a scenario mapping."""
+        user = User(
+            raw["name"],
+            raw.get("displayName", raw["name"]),
+            raw.get("emailAddress", f"{raw['name']}@example.com"),
+            raw.get("token"),
+            raw.get("timeZone", str(self.tz)),
+        )
+        self.users[user.name] = user
+        return user
+
+    def user(self, ref: Any) -> User:
+        """A user by name, e-mail, account id or scenario mapping (created on first use)."""
+        if isinstance(ref, str) and ref in self.users:
+            return self.users[ref]
+        if isinstance(ref, dict):
+            return self.users.get(ref.get("name", "")) or self.add_user(ref)
+        for u in self.users.values():
+            if ref in (u.name, u.email, u.account_id):
+                return u
+        return self.add_user({"name": str(ref)})
+
+    def add_custom(self, name: str, ftype: str, options: list[str]) -> CustomField:
+        """Create a custom field with the next free id (customfield_10100, ...)."""
+        short = ftype.removeprefix(CF)
+        if short not in CUSTOM_SCHEMA:
+            raise FieldError(f"Unsupported custom field type '{ftype}'.")
+        fid = f"customfield_{10100 + len(self.custom)}"
+        opts = [(str(10200 + 10 * len(self.custom) + i), o) for i, o in enumerate(options)]
+        self.custom[fid] = CustomField(fid, name, short, opts)
+        self._fid_cache.clear()
+        return self.custom[fid]
+
+    def field_id(self, ref: str) -> str | None:
+        """A field id from an id, a name, or `cf[NNNNN]`; None when unknown."""
+        if ref not in self._fid_cache:
+            self._fid_cache[ref] = self._field_id(ref)
+        return self._fid_cache[ref]
+
+    def _field_id(self, ref: str) -> str | None:
+        if ref in SYSTEM_FIELDS or ref in self.custom:
+            return ref
+        if ref.startswith("cf[") and f"customfield_{ref[3:-1]}" in self.custom:
+            return f"customfield_{ref[3:-1]}"
+        for fid, (name, *_rest) in SYSTEM_FIELDS.items():
+            if ref.lower() == name.lower():
+                return fid
+        return next((cf.id for cf in self.custom.values() if cf.name == ref), None)
+
+    def field_name(self, fid: str) -> str:
+        """The display name of a field id."""
+        return self.custom[fid].name if fid in self.custom else SYSTEM_FIELDS[fid][0]
+
+    def find(self, table: list[dict], ref: Any, what: str) -> dict:
+        """A status/priority/resolution/issuetype row by id or name; FieldError when missing."""
+        for row in table:
+            if str(ref) in (row["id"], row["name"]):
+                return row
+        raise FieldError(f"{what} '{ref}' does not exist.")
+
+    def fields_json(self) -> list[dict[str, Any]]:
+        """`GET /rest/api/2/field`."""
+        out = []
+        for fid, (name, typ, items, orderable, searchable, clauses) in SYSTEM_FIELDS.items():
+            schema = {"type": typ, **({"items": items} if items else {}), "system": fid}
+            out.append(
+                {
+                    "id": fid,
+                    "key": fid,
+                    "name": name,
+                    "custom": False,
+                    "orderable": orderable,
+                    "navigable": True,
+                    "searchable": searchable,
+                    "clauseNames": clauses,
+                    "schema": schema,
+                }
+            )
+        for cf in self.custom.values():
+            typ, items = CUSTOM_SCHEMA[cf.type]
+            schema = {
+                "type": typ,
+                **({"items": items} if items else {}),
+                "custom": CF + cf.type,
+                "customId": cf.custom_id,
+            }
+            out.append(
+                {
+                    "id": cf.id,
+                    "key": cf.id,
+                    "name": cf.name,
+                    "custom": True,
+                    "orderable": True,
+                    "navigable": True,
+                    "searchable": True,
+                    "clauseNames": [f"cf[{cf.custom_id}]", cf.name],
+                    "schema": schema,
+                }
+            )
+        return out
+
+    def status_json(self, row: dict) -> dict[str, Any]:
+        """A status object with its category."""
+        cat = CATEGORIES[row["category"]]
+        return {
+            "self": f"{self.base}/rest/api/2/status/{row['id']}",
+            "description": row.get("description", ""),
+            "iconUrl": f"{self.base}/images/icons/statuses/generic.png",
+            "name": row["name"],
+            "id": row["id"],
+            "statusCategory": {"self": f"{self.base}/rest/api/2/statuscategory/{cat['id']}", **cat},
+        }
+
+    def priority_json(self, row: dict) -> dict[str, Any]:
+        """A priority object."""
+        return {
+            "self": f"{self.base}/rest/api/2/priority/{row['id']}",
+            "statusColor": row.get("statusColor", "#707070"),
+            "description": row.get("description", row["name"]),
+            "iconUrl": f"{self.base}/images/icons/priorities/medium.svg",
+            "name": row["name"],
+            "id": row["id"],
+        }
+
+    def resolution_json(self, row: dict) -> dict[str, Any]:
+        """A resolution object."""
+        return {
+            "self": f"{self.base}/rest/api/2/resolution/{row['id']}",
+            "id": row["id"],
+            "description": row.get("description", row["name"]),
+            "name": row["name"],
+        }
+
+    def issuetype_json(self, row: dict) -> dict[str, Any]:
+        """An issue type object."""
+        return {
+            "self": f"{self.base}/rest/api/2/issuetype/{row['id']}",
+            "id": row["id"],
+            "description": row.get("description", ""),
+            "name": row["name"],
+            "subtask": False,
+            "avatarId": 10303,
+            "iconUrl": f"{self.base}/images/icons/issuetypes/task.svg",
+        }
+
+    def project_json(self, key: str) -> dict[str, Any]:
+        """A project reference as embedded in issues."""
+        p = self.projects[key]
+        return {
+            "self": f"{self.base}/rest/api/2/project/{p['id']}",
+            "id": p["id"],
+            "key": key,
+            "name": p.get("name", key),
+            "projectTypeKey": "service_desk",
+            "avatarUrls": {
+                s: f"{self.base}/secure/projectavatar?pid={p['id']}&size={s}"
+                for s in ("48x48", "24x24", "16x16", "32x32")
+            },
+        }
+
+    def user_json(self, user: User | None) -> dict[str, Any] | None:
+        """A user object: Cloud identifies by accountId, Data Center by name/key."""
+        if user is None:
+            return None
+        ident: dict[str, Any]
+        if self.mode == "cloud":
+            ident = {
+                "self": f"{self.base}/rest/api/2/user?accountId={user.account_id}",
+                "accountId": user.account_id,
+            }
+        else:
+            ident = {
+                "self": f"{self.base}/rest/api/2/user?username={user.name}",
+                "name": user.name,
+                "key": user.name,
+            }
+        avatar = f"{self.base}/secure/useravatar?ownerId={user.name}"
+        out = {
+            **ident,
+            "emailAddress": user.email,
+            "avatarUrls": {s: f"{avatar}&size={s}" for s in ("48x48", "24x24", "16x16", "32x32")},
+            "displayName": user.display_name,
+            "active": True,
+            "timeZone": user.time_zone,
+        }
+        if self.mode == "cloud":
+            out["accountType"] = "atlassian"
+        return out
