@@ -1,0 +1,221 @@
+"""One place for tracker HTTP: retries with backoff, error mapping, secret redaction.
+
+Every adapter call goes through `RetryingHttp.request`. The error taxonomy lives in
+`sync.errors`; this module only decides which of its classes an HTTP outcome is.
+"""
+
+from __future__ import annotations
+
+import base64
+import random
+import re
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import requests
+import structlog
+
+from sync.errors import FatalTrackerError, RetriableTrackerError, SkippableIssueError
+
+__all__ = ["Redactor", "RetryPolicy", "RetryingHttp", "error_text"]
+
+# Why these hints: the three failures a first-time user hits, each with the thing to check.
+_HINTS = {
+    401: "check the e-mail/API token (Cloud) or the personal access token (Data Center)",
+    403: "the account lacks a permission here (Browse projects / Edit issues / Administer)",
+    400: "Jira rejected the request; check the scope JQL and the field ids",
+    404: "check the base URL and the issue key / project in the scope",
+    410: "this Jira API was removed; upgrade sla-sync",
+}
+_AUTH_HEADER = re.compile(r"(?i)\b(authorization|cookie)(['\"]?\s*[:=]\s*['\"]?)[^'\",}\n]+")
+_SCHEME_TOKEN = re.compile(r"(?i)\b(basic|bearer)\s+[A-Za-z0-9+/=._~-]{8,}")
+
+
+class Redactor:
+    """Removes known secrets (and the base64 basic-auth form of them) from text."""
+
+    def __init__(self, secrets: Iterable[str | None] = (), *, user: str | None = None) -> None:
+        found = {s for s in secrets if s}
+        if user:
+            for s in list(found):
+                found.add(base64.b64encode(f"{user}:{s}".encode()).decode())
+        # Longest first so a token that contains another is removed whole.
+        self._secrets = sorted(found, key=len, reverse=True)
+
+    def __call__(self, text: str) -> str:
+        """Return `text` with secrets and credential-looking headers replaced by ***."""
+        for s in self._secrets:
+            text = text.replace(s, "***")
+        text = _AUTH_HEADER.sub(r"\1\2***", text)
+        return _SCHEME_TOKEN.sub(r"\1 ***", text)
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """Bounds of the retry loop; tests shrink them and inject `sleep`."""
+
+    max_attempts: int = 6
+    base_delay: float = 1.0
+    max_delay: float = 60.0
+    max_retry_after: float = 300.0
+    max_total: float = 900.0
+    timeout: float | tuple[float, float] = (10.0, 60.0)
+
+
+def error_text(response: requests.Response | None, limit: int = 500) -> str:
+    """Jira's `errorMessages` and `errors` from a response body, never its headers."""
+    if response is None:
+        return ""
+    try:
+        body = response.json()
+    except ValueError:
+        return ""  # HTML error pages (proxies) say nothing useful and may echo request data
+    if not isinstance(body, Mapping):
+        return ""
+    parts = [str(m) for m in body.get("errorMessages") or () if m]
+    errors = body.get("errors")
+    if isinstance(errors, Mapping):
+        parts += [f"{k}: {v}" for k, v in errors.items()]
+    for key in ("message", "errorMessage"):
+        if isinstance(body.get(key), str):
+            parts.append(body[key])
+    return "; ".join(parts)[:limit]
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    value = response.headers.get("Retry-After", "").strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None  # absent or an HTTP-date: fall back to exponential backoff
+
+
+class RetryingHttp:
+    """Sends requests through a `requests.Session` and applies the retry/error policy."""
+
+    def __init__(
+        self,
+        session: requests.Session,
+        policy: RetryPolicy | None = None,
+        *,
+        redact: Callable[[str], str] | None = None,
+        on_response: Callable[[int], None] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        rng: Callable[[], float] = random.random,
+        logger: Any = None,
+    ) -> None:
+        self.session = session
+        self.policy = policy or RetryPolicy()
+        self._redact = redact or Redactor()
+        self._on_response = on_response
+        self._sleep = sleep
+        self._clock = clock
+        self._rng = rng
+        self._log = logger or structlog.get_logger()
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        skippable_key: str | None = None,
+    ) -> Any:
+        """Send one request with retries; return the decoded JSON body (None when empty).
+
+        With `skippable_key`, a 400 answer becomes `SkippableIssueError(skippable_key, ...)`.
+        """
+        shown = self._redact(f"{method} {url}{'?' + urlencode(params) if params else ''}")
+        started, attempt = self._clock(), 0
+        while True:
+            attempt += 1
+            response, failure = self._send(method, url, params, json)
+            if response is not None:
+                if self._on_response:
+                    self._on_response(response.status_code)
+                if response.ok:
+                    return self._body(response, shown)
+                status = response.status_code
+                if status != 429 and status < 500:
+                    raise self._client_error(status, response, shown, skippable_key)
+                failure = f"HTTP {status}"
+                hinted = _retry_after(response) if status == 429 else None
+            else:
+                hinted = None
+            delay = self._delay(attempt, hinted)
+            elapsed = self._clock() - started
+            if attempt >= self.policy.max_attempts or elapsed + delay > self.policy.max_total:
+                status = response.status_code if response is not None else None
+                raise RetriableTrackerError(
+                    f"{shown} still failing after {attempt} attempts in {elapsed:.0f}s "
+                    f"(last: {failure}); Jira is overloaded or unreachable, retry later",
+                    status=status,
+                    url=shown,
+                ) from None
+            self._log.warning(
+                "tracker.retry",
+                request=shown,
+                attempt=attempt,
+                failure=failure,
+                delay=round(delay, 3),
+            )
+            self._sleep(delay)
+
+    def _send(
+        self, method: str, url: str, params: Mapping[str, Any] | None, body: Any
+    ) -> tuple[requests.Response | None, str]:
+        try:
+            return self.session.request(method, url, params=params, json=body), ""
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            # Only the class name: str(exc) can carry the full URL and proxy details.
+            return None, type(exc).__name__
+        except Exception as exc:
+            # pycontribs' ResilientSession raises JIRAError for non-2xx answers; its str()
+            # includes request headers, so only its `.response` is used.
+            response = getattr(exc, "response", None)
+            if isinstance(response, requests.Response):
+                return response, ""
+            raise
+
+    def _body(self, response: requests.Response, shown: str) -> Any:
+        # Jira DC answers a failed login on some endpoints with 200 and this header; proxies
+        # and SSO front-ends answer with a 200 HTML page. Neither is data.
+        if "AUTHENTICATED_FAILED" in response.headers.get("X-Seraph-LoginReason", ""):
+            raise FatalTrackerError(
+                f"{shown} -> login failed: {_HINTS[401]}", status=401, url=shown
+            )
+        if not response.content.strip():
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            kind = response.headers.get("Content-Type", "unknown content")
+            raise FatalTrackerError(
+                f"{shown} -> HTTP {response.status_code} with {kind}, not JSON: {_HINTS[404]} "
+                "(an SSO page or proxy answered instead of Jira?)",
+                status=response.status_code,
+                url=shown,
+            ) from None
+
+    def _delay(self, attempt: int, retry_after: float | None) -> float:
+        p = self.policy
+        if retry_after is not None:
+            return min(retry_after, p.max_retry_after)
+        # Full jitter: https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/
+        return self._rng() * min(p.max_delay, p.base_delay * 2 ** (attempt - 1))
+
+    def _client_error(
+        self, status: int, response: requests.Response, shown: str, key: str | None
+    ) -> Exception:
+        detail = self._redact(error_text(response))
+        if status == 400 and key is not None:
+            return SkippableIssueError(key, f"Jira rejected the write (HTTP 400): {detail}")
+        hint = _HINTS.get(status, "Jira refused the request; retrying will not help")
+        text = f"{shown} -> HTTP {status}: {hint}" + (f" ({detail})" if detail else "")
+        self._log.error("tracker.request_failed", request=shown, status=status)
+        return FatalTrackerError(text, status=status, url=shown)
