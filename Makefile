@@ -20,7 +20,7 @@ $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-test
 	touch $@
 
 demo: $(VENV)/.installed
-	$(BIN)/sla-sync example examples/requests.yaml
+	$(BIN)/sla-sync demo
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check .

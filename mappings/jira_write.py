@@ -14,6 +14,7 @@ from typing import Any
 from mappings.profile import HOURS_FIELDS, CatalogLike, Profile, resolve_fields
 from mappings.raw import FieldDef
 from mappings.values import display_value, format_jira_datetime, parse_datetime, same_value
+from sla.enums import ClockState
 from sla.result import SlaResult
 
 __all__ = [
@@ -67,7 +68,10 @@ def desired_fields(
     if w.label_breached:
         labels[w.label_breached] = result.breached
     if w.label_at_risk:
-        labels[w.label_at_risk] = result.at_risk and not result.breached
+        # A closed request can no longer be rescued: the at-risk label is for open ones.
+        labels[w.label_at_risk] = (
+            result.at_risk and not result.breached and result.state is not ClockState.STOPPED
+        )
     return DesiredFields(out, labels, names, frozenset(hours))
 
 

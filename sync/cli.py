@@ -12,13 +12,13 @@ from pathlib import Path
 import yaml
 
 from config.regulation import load_regulation
+from config.settings import Settings, load_settings
 from mappings.plain import parse_instant, plain_timeline
 from sla import ConfigError, SlaError, compute
 from sync import render
+from sync.errors import FatalTrackerError, RetriableTrackerError
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
-
-Command = Callable[[argparse.Namespace], int]
 
 
 def _now(args: argparse.Namespace) -> datetime:
@@ -28,6 +28,17 @@ def _now(args: argparse.Namespace) -> datetime:
             raise ConfigError("--now", "", "an ISO-8601 instant with a UTC offset", args.now)
         return now
     return datetime.now(UTC)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = load_settings(args.config)
+    if args.regulation:
+        settings.regulation = Path(args.regulation)
+    from sync.logs import configure_logging
+
+    secrets = [s for t in settings.all_trackers() for s in t.secrets()]
+    configure_logging(settings.log_format, settings.log_level, secrets)
+    return settings
 
 
 def cmd_example(args: argparse.Namespace) -> int:
@@ -45,8 +56,8 @@ def cmd_example(args: argparse.Namespace) -> int:
     for item in data.get("requests") or ():
         try:
             timeline = plain_timeline(item)
-            results.append(compute(timeline, regulation.policies.for_customer(timeline.customer),
-                                   now))
+            policy = regulation.policies.for_customer(timeline.customer)
+            results.append(compute(timeline, policy, now))
         except SlaError as exc:
             failed += 1
             print(f"error: {exc}", file=sys.stderr)
@@ -58,17 +69,149 @@ def cmd_example(args: argparse.Namespace) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
+def cmd_sync(args: argparse.Namespace) -> int:
+    """One pass over every configured tracker."""
+    from sync.app import App
+
+    app = App(_settings(args))
+    if not app.settings.all_trackers():
+        raise ConfigError(
+            "settings",
+            "trackers",
+            "at least one tracker (--config FILE or SLA_SYNC_JIRA__URL / __EMAIL / __TOKEN)",
+        )
+    failed = 0
+    for runner in app.runners():
+        report = runner.sync_since(full=args.full, dry_run=args.dry_run)
+        for o in report.issues:
+            if o.outcome == "failed":
+                print(f"FAILED {runner.b.name} {o.key}: {o.error}", file=sys.stderr)
+            elif args.dry_run and o.changes:
+                print(f"{o.key}:")
+                for line in o.changes:
+                    print(f"  {line}")
+        failed += len(report.failed)
+        verb = "would write" if args.dry_run else "wrote"
+        changed = sum(1 for o in report.issues if o.changes)
+        print(
+            f"{runner.b.name}: {len(report.issues)} issues, {verb} {changed}, "
+            f"failed {len(report.failed)}"
+        )
+    app.close()
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    """Explain one issue's SLA: from the tracker, or offline from a saved file."""
+    regulation = load_regulation(args.regulation)
+    now = _now(args)
+    if args.file:
+        result = _explain_file(args, regulation, now)
+    else:
+        if not args.key:
+            raise ConfigError("explain", "KEY", "an issue key, or --file PATH")
+        from sync.app import App
+
+        app = App(_settings(args), clock=lambda: now)
+        runner = app.runner(args.tracker)
+        result = runner.explain(args.key)
+        app.close()
+    if args.json:
+        print(json.dumps(render.result_json(result), ensure_ascii=False, indent=2))
+    else:
+        print(render.explain_text(result))
+    return EXIT_OK
+
+
+def _explain_file(args: argparse.Namespace, regulation, now: datetime):
+    from sync.offline import read_issue_file
+
+    kind = args.tracker or "jira"
+    raw = read_issue_file(args.file, kind)
+    if kind == "youtrack":
+        from mappings import youtrack as mapping
+        from mappings.profile import DEFAULT_YOUTRACK_PROFILE as default_profile
+    else:
+        from mappings import jira as mapping
+        from mappings.profile import DEFAULT_JIRA_PROFILE as default_profile
+    from mappings.profile import load_profile
+
+    profile = load_profile(args.profile or default_profile)
+    mapped = mapping.map_issue(raw, profile, ())
+    for warning in mapped.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    policy = regulation.policies.for_customer(mapped.timeline.customer)
+    return compute(mapped.timeline, policy, now)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Connectivity, auth and the mapping profile against the live tracker."""
+    from sync.app import App
+    from sync.check import run_check
+
+    app = App(_settings(args))
+    ok = all(run_check(b, create_fields=args.create_fields) for b in app.bindings())
+    app.close()
+    return EXIT_OK if ok else EXIT_FAILED
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """The whole job against the sandbox tracker: no account, no network."""
+    from sync.demo import run_demo
+
+    return run_demo(regulation_path=args.regulation)
+
+
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    """Run a sandbox tracker until Ctrl-C."""
+    from sync.sandbox import serve_forever
+
+    serve_forever(args.port, args.scenario, args.mode)
+    return EXIT_OK
+
+
+Command = Callable[[argparse.Namespace], int]
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command."""
     parser = argparse.ArgumentParser(prog="sla-sync", description=__doc__)
+    parser.add_argument("--config", help="settings YAML (default: $SLA_SYNC_CONFIG)")
     parser.add_argument("--regulation", help="regulation YAML (default: the shipped one)")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    ex = sub.add_parser("example", help="SLA table of requests written in the regulation's terms")
-    ex.add_argument("file", help="YAML with `requests:` (see examples/requests.yaml)")
-    ex.add_argument("--now", help="ISO-8601 instant with offset (default: the file's, else now)")
-    ex.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    ex.set_defaults(func=cmd_example)
+    p = sub.add_parser("sync", help="one pass: recompute changed issues and write back")
+    p.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
+    p.add_argument("--full", action="store_true", help="ignore the cursor: every issue in scope")
+    p.set_defaults(func=cmd_sync)
+
+    p = sub.add_parser("explain", help="explain one issue's SLA (segments and totals)")
+    p.add_argument("key", nargs="?", help="issue key, read from the configured tracker")
+    p.add_argument("--file", help="offline: a saved issue (Jira issue?expand=changelog,names)")
+    p.add_argument("--tracker", help="configured tracker name, or jira|youtrack with --file")
+    p.add_argument("--profile", help="mapping profile for --file (default: the shipped one)")
+    p.add_argument("--now", help="ISO-8601 instant with offset (default: now)")
+    p.add_argument("--json", action="store_true", help="one JSON object")
+    p.set_defaults(func=cmd_explain)
+
+    p = sub.add_parser("check", help="connectivity, auth and the profile against the tracker")
+    p.add_argument("--create-fields", action="store_true", help="create missing SLA fields")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("demo", help="the whole job against a local sandbox Jira")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("sandbox", help="run a local sandbox tracker")
+    p.add_argument("--port", type=int, default=8080)
+    p.add_argument("--scenario", default="demo", help="shipped scenario name or a YAML path")
+    p.add_argument("--mode", choices=["cloud", "datacenter"], default="cloud")
+    p.set_defaults(func=cmd_sandbox)
+
+    p = sub.add_parser("example", help="SLA table of requests written in the regulation's terms")
+    p.add_argument("file", help="YAML with `requests:` (see examples/requests.yaml)")
+    p.add_argument("--now", help="ISO-8601 instant with offset (default: the file's, else now)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.set_defaults(func=cmd_example)
     return parser
 
 
@@ -80,6 +223,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"sla-sync: configuration error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
+    except SlaError as exc:
+        print(f"sla-sync: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except (FatalTrackerError, RetriableTrackerError) as exc:
+        print(f"sla-sync: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return 130
 
 
 if __name__ == "__main__":

@@ -28,16 +28,29 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     return "\n".join(out)
 
 
-SLA_HEADERS = ("key", "priority", "line", "status", "elapsed/target h", "due", "state",
-               "breached", "at risk")
+SLA_HEADERS = (
+    "key",
+    "priority",
+    "line",
+    "status",
+    "elapsed/target h",
+    "due",
+    "state",
+    "breached",
+    "at risk",
+)
 
 
 def sla_row(r: SlaResult) -> list[object]:
     """One row of the SLA table."""
     return [
-        r.key, r.priority.value, r.line.value, r.status.value,
+        r.key,
+        r.priority.value,
+        r.line.value,
+        r.status.value,
         f"{fmt_hours(r.elapsed_seconds)}/{fmt_hours(r.target_seconds)}",
-        fmt_time(r.due_at), r.state.value,
+        fmt_time(r.due_at),
+        r.state.value,
         f"yes ({fmt_time(r.breached_at)})" if r.breached else "no",
         "yes" if r.at_risk else "no",
     ]
@@ -51,42 +64,72 @@ def sla_table(results: Iterable[SlaResult]) -> str:
 def explain_text(r: SlaResult) -> str:
     """Segments and totals that explain one result."""
     seg_rows = [
-        [fmt_time(s.start), fmt_time(s.end), s.status.value, s.priority.value, s.line.value,
-         s.clock.value,
-         fmt_hours(s.business_seconds), fmt_hours(s.counted_seconds)]
+        [
+            fmt_time(s.start),
+            fmt_time(s.end),
+            s.status.value,
+            s.priority.value,
+            s.line.value,
+            s.clock.value,
+            fmt_hours(s.business_seconds),
+            fmt_hours(s.counted_seconds),
+        ]
         for s in r.segments
     ]
-    head = (f"{r.key}  metric={r.metric}  policy={r.policy}  now={r.now.isoformat()}\n"
-            f"priority={r.priority.value}  line={r.line.value}  target={fmt_hours(r.target_seconds)} h")
-    body = table(("from", "to", "status", "priority", "line", "clock", "business h", "counted h"),
-                 seg_rows)
+    head = (
+        f"{r.key}  metric={r.metric}  policy={r.policy}  now={r.now.isoformat()}\n"
+        f"priority={r.priority.value}  line={r.line.value}  "
+        f"target={fmt_hours(r.target_seconds)} h"
+    )
+    columns = ("from", "to", "status", "priority", "line", "clock", "business h", "counted h")
+    body = table(columns, seg_rows)
+    breached = f"yes at {fmt_time(r.breached_at)}" if r.breached else "no"
     totals = (
         f"elapsed {fmt_hours(r.elapsed_seconds)} h, paused {fmt_hours(r.paused_seconds)} h, "
         f"remaining {fmt_hours(r.remaining_seconds)} h — state {r.state.value}, "
-        f"due {fmt_time(r.due_at)}, breached {'yes at ' + fmt_time(r.breached_at) if r.breached else 'no'}"
-        f", at risk {'yes' if r.at_risk else 'no'}" + (" — withdrawn (excluded)" if r.withdrawn else "")
+        f"due {fmt_time(r.due_at)}, breached {breached}, at risk {'yes' if r.at_risk else 'no'}"
+        + (" — withdrawn (excluded from compliance)" if r.withdrawn else "")
     )
     return f"{head}\n{body}\n{totals}"
 
 
 def result_json(r: SlaResult) -> dict[str, object]:
     """The `explain --json` object."""
+
     def iso(v: datetime | None) -> str | None:
         return v.isoformat() if v else None
 
     return {
-        "key": r.key, "metric": r.metric, "policy": r.policy, "now": iso(r.now),
-        "priority": r.priority.value, "line": r.line.value, "status": r.status.value,
-        "state": r.state.value, "target_seconds": r.target_seconds,
-        "elapsed_seconds": r.elapsed_seconds, "paused_seconds": r.paused_seconds,
-        "remaining_seconds": r.remaining_seconds, "breached": r.breached,
-        "breached_at": iso(r.breached_at), "due_at": iso(r.due_at), "at_risk": r.at_risk,
-        "at_risk_at": iso(r.at_risk_at), "withdrawn": r.withdrawn,
+        "key": r.key,
+        "metric": r.metric,
+        "policy": r.policy,
+        "now": iso(r.now),
+        "priority": r.priority.value,
+        "line": r.line.value,
+        "status": r.status.value,
+        "state": r.state.value,
+        "target_seconds": r.target_seconds,
+        "elapsed_seconds": r.elapsed_seconds,
+        "paused_seconds": r.paused_seconds,
+        "remaining_seconds": r.remaining_seconds,
+        "breached": r.breached,
+        "breached_at": iso(r.breached_at),
+        "due_at": iso(r.due_at),
+        "at_risk": r.at_risk,
+        "at_risk_at": iso(r.at_risk_at),
+        "withdrawn": r.withdrawn,
         "segments": [
-            {"start": iso(s.start), "end": iso(s.end), "status": s.status.value,
-             "priority": s.priority.value, "line": s.line.value,
-             "counted_seconds": s.counted_seconds, "business_seconds": s.business_seconds,
-             "paused": s.paused, "clock": s.clock.value}
+            {
+                "start": iso(s.start),
+                "end": iso(s.end),
+                "status": s.status.value,
+                "priority": s.priority.value,
+                "line": s.line.value,
+                "counted_seconds": s.counted_seconds,
+                "business_seconds": s.business_seconds,
+                "paused": s.paused,
+                "clock": s.clock.value,
+            }
             for s in r.segments
         ],
     }

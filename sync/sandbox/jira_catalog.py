@@ -23,6 +23,8 @@ CUSTOM_SCHEMA = {  # plugin type -> (schema type, items)
     "textfield": ("string", None),
 }
 CATEGORIES = {
+    # Jira's "No Category" (statuses created without one); sla-sync cannot place those.
+    "undefined": {"id": 1, "key": "undefined", "colorName": "medium-gray", "name": "No Category"},
     "new": {"id": 2, "key": "new", "colorName": "blue-gray", "name": "To Do"},
     "indeterminate": {
         "id": 4,

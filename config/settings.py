@@ -1,0 +1,140 @@
+"""Settings: built once in the entry point from a YAML file and `SLA_SYNC_*` variables.
+
+Precedence (highest first): environment variables (`SLA_SYNC_STATE_PATH`,
+`SLA_SYNC_JIRA__URL`, `SLA_SYNC_JIRA__TOKEN`, ...), then the YAML file given with `--config`
+or `SLA_SYNC_CONFIG`, then the defaults below. Nothing else in the code reads the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from sla import ConfigError
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TrackerSettings(_Strict):
+    """One tracker connection and the issues it covers (a scope query)."""
+
+    name: str = "jira"
+    kind: Literal["jira", "youtrack"] = "jira"
+    url: str
+    email: str | None = None  # Jira Cloud: e-mail + API token
+    token: SecretStr | None = None  # Jira Cloud API token, or YouTrack permanent token
+    pat: SecretStr | None = None  # Jira Data Center personal access token
+    deployment: Literal["auto", "cloud", "datacenter"] = "auto"
+    scope: str = "project = SUP"  # JQL (Jira) or a YouTrack query
+    profile: Path | None = None  # mapping profile; default: the shipped one for `kind`
+    verify_tls: bool = True
+    page_size: int = Field(default=100, ge=1, le=1000)
+
+    @model_validator(mode="after")
+    def _credentials(self) -> TrackerSettings:
+        if self.kind == "jira" and not (self.pat or (self.email and self.token)):
+            raise ValueError("Jira needs `pat` (Data Center) or `email` + `token` (Cloud)")
+        if self.kind == "youtrack" and not self.token:
+            raise ValueError("YouTrack needs `token` (a permanent token)")
+        return self
+
+    def secrets(self) -> tuple[str, ...]:
+        """Every secret value, for redaction."""
+        return tuple(s.get_secret_value() for s in (self.token, self.pat) if s)
+
+
+class RetrySettings(_Strict):
+    """Bounded retries for 429 / 5xx / connection errors."""
+
+    max_attempts: int = Field(default=6, ge=1, le=20)
+    base_delay: float = Field(default=0.5, ge=0)
+    max_delay: float = Field(default=30.0, ge=0)
+    max_retry_after: float = Field(default=120.0, ge=0)
+    max_total: float = Field(default=300.0, ge=0)
+    timeout: float = Field(default=30.0, gt=0)
+
+
+class Settings(BaseSettings):
+    """Everything sla-sync can be told, with the defaults a first run needs."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SLA_SYNC_", env_nested_delimiter="__", extra="forbid"
+    )
+
+    regulation: Path | None = None  # default: the shipped config/regulation.yaml
+    state_path: Path = Path("sla-sync.sqlite3")
+    jira: TrackerSettings | None = None  # one tracker from the environment
+    trackers: list[TrackerSettings] = Field(default_factory=list)  # several, from the YAML file
+    overlap_minutes: int = Field(default=5, ge=0)  # re-read this much before the cursor
+    closed_lookback_days: int | None = Field(default=30, ge=0)  # first pass: closed issues
+    hours_refresh_minutes: int = Field(default=60, ge=1)  # elapsed/remaining hours refresh
+    breach_comment: bool | None = None  # None: as the mapping profile says
+    log_format: Literal["auto", "json", "console"] = "auto"
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    retry: RetrySettings = Field(default_factory=RetrySettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The YAML file arrives through init kwargs, below the environment.
+        return env_settings, init_settings
+
+    def all_trackers(self) -> list[TrackerSettings]:
+        """The configured trackers: the YAML list plus the one from the environment."""
+        return [*self.trackers, *([self.jira] if self.jira else [])]
+
+
+def load_settings(
+    config_file: str | Path | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Build the settings once; a wrong file or variable raises ConfigError naming it."""
+    environ = os.environ if environ is None else environ
+    path = (
+        Path(config_file or environ.get("SLA_SYNC_CONFIG") or "")
+        if (config_file or environ.get("SLA_SYNC_CONFIG"))
+        else None
+    )
+    data: dict[str, Any] = {}
+    if path is not None:
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except OSError as exc:
+            raise ConfigError(path, "", "a readable YAML settings file", exc.strerror) from None
+        except yaml.YAMLError as exc:
+            raise ConfigError(path, "", "valid YAML", str(exc).splitlines()[0]) from None
+        if not isinstance(data, dict):
+            raise ConfigError(path, "", "a mapping of settings", type(data).__name__)
+    try:
+        return Settings(**data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = ".".join(str(p) for p in err["loc"])
+        env_name = "SLA_SYNC_" + "__".join(str(p) for p in err["loc"]).upper()
+        where = (
+            path if path is not None and key.split(".")[0] in data else f"environment {env_name}"
+        )
+        got = err.get("input") if err["type"] not in ("missing",) else None
+        if isinstance(got, SecretStr | dict):
+            got = None  # never echo secrets or whole sections back
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        if err["type"] == "missing":
+            msg = "this key (it is missing)"
+        elif err["type"] == "extra_forbidden":
+            msg = "no such setting (a typo?)"
+        raise ConfigError(
+            where, key, msg, got if "token" not in key and "pat" not in key else None
+        ) from None
