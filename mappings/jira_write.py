@@ -138,10 +138,13 @@ def render_changes(
     return lines
 
 
-def breach_comment(result: SlaResult, profile: Profile) -> str | None:
-    """The breach comment text when the profile enables it and the request is breached."""
+def breach_comment(
+    result: SlaResult, profile: Profile, enabled: bool | None = None
+) -> str | None:
+    """The breach comment text for a breached request; `enabled` overrides the profile."""
     w = profile.write
-    if not (w.comment_enabled and result.breached):
+    on = w.comment_enabled if enabled is None else enabled
+    if not (on and result.breached):
         return None
     names = profile.priorities.names(result.priority)
     return w.comment_template.format(

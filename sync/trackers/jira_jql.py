@@ -14,7 +14,12 @@ JqlTime = Literal["local", "epoch_ms"]
 
 
 def jql_for(scope: str, since: datetime | None, tz: tzinfo, style: JqlTime = "local") -> str:
-    """`(<scope>) AND updated >= <since> ORDER BY updated ASC`; `since` is already overlapped."""
+    """`(<scope>) AND updated >= <since> ORDER BY created ASC, key ASC` (`since` overlapped).
+
+    Ordered by creation, not by `updated`: a change made while the pages are being read moves
+    an issue within an `updated` ordering, and `startAt` paging then skips the issue that slid
+    into its place. Creation order never changes; the pass sorts by `updated` itself.
+    """
     where = [f"({scope})"] if scope.strip() else []
     if since is not None:
         if since.tzinfo is None:
@@ -27,4 +32,4 @@ def jql_for(scope: str, since: datetime | None, tz: tzinfo, style: JqlTime = "lo
             local = since.astimezone(tz).replace(second=0, microsecond=0)
             literal = f'"{local:%Y-%m-%d %H:%M}"'
         where.append(f"updated >= {literal}")
-    return f"{' AND '.join(where)} ORDER BY updated ASC".lstrip()
+    return f"{' AND '.join(where)} ORDER BY created ASC, key ASC".lstrip()

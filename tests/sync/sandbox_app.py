@@ -9,15 +9,18 @@ from pydantic import SecretStr
 from config.settings import RetrySettings, Settings, TrackerSettings
 from sync.app import App
 
-FAST_RETRY = RetrySettings(max_attempts=8, base_delay=0.01, max_delay=0.05, max_retry_after=0.1,
-                           max_total=30, timeout=10)
+FAST_RETRY = RetrySettings(
+    max_attempts=8, base_delay=0.01, max_delay=0.05, max_retry_after=0.1, max_total=30, timeout=10
+)
 
 
 def tracker_settings(sb, name: str = "sandbox") -> TrackerSettings:
     """Credentials for the sandbox's service account, in its mode."""
     cloud = sb.mode == "cloud"
     return TrackerSettings(
-        name=name, url=sb.url, scope="project = SUP",
+        name=name,
+        url=sb.url,
+        scope="project = SUP",
         email=sb.email if cloud else None,
         token=SecretStr(sb.token) if cloud else None,
         pat=None if cloud else SecretStr(sb.token),
@@ -27,8 +30,11 @@ def tracker_settings(sb, name: str = "sandbox") -> TrackerSettings:
 def make_app(sb, state: Path, clock=None, **overrides) -> App:
     """An App over the sandbox with a fixed clock (the scenario's `now`) by default."""
     settings = Settings(
-        state_path=state, trackers=[tracker_settings(sb)], retry=FAST_RETRY,
-        closed_lookback_days=None, **overrides,
+        state_path=state,
+        trackers=[tracker_settings(sb)],
+        retry=FAST_RETRY,
+        closed_lookback_days=None,
+        **overrides,
     )
     return App(settings, clock=clock or (lambda: sb.now))
 

@@ -69,11 +69,13 @@ def test_pass_under_injected_429_and_500_converges_to_the_clean_state(tmp_path):
         make_app(clean, tmp_path / "clean.sqlite3").runner().sync_since()
         expected = sla_state(clean)
     with start_sandbox(scenario="demo", seed=7) as sb:
-        sb.set_faults([
-            {"kind": "429", "probability": 0.15, "retry_after": 0},
-            {"kind": "500", "probability": 0.1},
-            {"kind": "503", "method": "PUT", "probability": 0.2, "after": True},
-        ])
+        sb.set_faults(
+            [
+                {"kind": "429", "probability": 0.15, "retry_after": 0},
+                {"kind": "500", "probability": 0.1},
+                {"kind": "503", "method": "PUT", "probability": 0.2, "after": True},
+            ]
+        )
         app = make_app(sb, tmp_path / "faulty.sqlite3")
         report = app.runner().sync_since()
         sb.set_faults([])
@@ -132,8 +134,7 @@ def test_dry_run_writes_nothing_and_keeps_the_cursor(tmp_path):
 
 def test_an_unmapped_status_fails_that_issue_only(tmp_path):
     with start_sandbox(scenario="demo") as sb:
-        sb.app.cat.statuses.append({"id": "20000", "name": "Ждёт релиза",
-                                    "category": "undefined"})
+        sb.app.cat.statuses.append({"id": "20000", "name": "Ждёт релиза", "category": "undefined"})
         sb.human_change("SUP-7", {"status": "Ждёт релиза"})
         app = make_app(sb, tmp_path / "state.sqlite3")
         report = app.runner().sync_since()
@@ -151,6 +152,7 @@ def test_explain_against_the_sandbox_matches_the_pass(tmp_path):
         runner = app.runner()
         result = runner.explain("SUP-2")
         assert result.line.value == "3" and result.breached
-        assert result.elapsed_seconds == pytest.approx(sum(s.counted_seconds
-                                                            for s in result.segments))
+        assert result.elapsed_seconds == pytest.approx(
+            sum(s.counted_seconds for s in result.segments)
+        )
         app.close()

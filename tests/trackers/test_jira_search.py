@@ -78,19 +78,19 @@ def _params(request) -> dict[str, str]:
 def test_jql_cursor_is_written_in_the_users_time_zone_floored_to_the_minute():
     since = datetime(2024, 3, 10, 7, 30, 45, tzinfo=UTC)  # the morning DST began in New York
     assert jql_for("project = SUP", since, NY) == (
-        '(project = SUP) AND updated >= "2024-03-10 03:30" ORDER BY updated ASC'
+        '(project = SUP) AND updated >= "2024-03-10 03:30" ORDER BY created ASC, key ASC'
     )
 
 
 def test_jql_cursor_as_epoch_milliseconds():
     since = datetime(2024, 3, 10, 7, 30, 45, 123999, tzinfo=UTC)
     assert jql_for("project = SUP", since, NY, "epoch_ms") == (
-        "(project = SUP) AND updated >= 1710055845123 ORDER BY updated ASC"
+        "(project = SUP) AND updated >= 1710055845123 ORDER BY created ASC, key ASC"
     )
 
 
 def test_jql_without_cursor_and_naive_cursor():
-    assert jql_for("project = SUP", None, NY) == "(project = SUP) ORDER BY updated ASC"
+    assert jql_for("project = SUP", None, NY) == "(project = SUP) ORDER BY created ASC, key ASC"
     with pytest.raises(NaiveDatetimeError):
         jql_for("project = SUP", datetime(2024, 3, 10, 7, 30), NY)
 
@@ -104,7 +104,10 @@ def test_search_sends_new_york_local_time_for_a_new_york_user():
     since = datetime(2024, 7, 1, 12, 0, 59, tzinfo=UTC)
     pages = list(_tracker("Server").search("project = SUP", since, ["status"]))
     sent = _params(responses.calls[1].request)
-    assert sent["jql"] == '(project = SUP) AND updated >= "2024-07-01 08:00" ORDER BY updated ASC'
+    assert (
+        sent["jql"]
+        == '(project = SUP) AND updated >= "2024-07-01 08:00" ORDER BY created ASC, key ASC'
+    )
     assert sent["expand"] == "changelog" and sent["fields"] == "status,updated"
     assert pages[0].issues == () and pages[0].last_updated is None
 
@@ -129,7 +132,7 @@ def test_cloud_search_follows_next_page_token_across_three_pages():
     assert got[0].last_updated == datetime(2024, 5, 1, 10, 2, tzinfo=UTC)
     first = _params(responses.calls[0].request)
     assert first == {
-        "jql": "(project = SUP) ORDER BY updated ASC",
+        "jql": "(project = SUP) ORDER BY created ASC, key ASC",
         "fields": "status,priority,updated",
         "maxResults": "100",
     }
