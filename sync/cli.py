@@ -37,6 +37,7 @@ def _settings(args: argparse.Namespace) -> Settings:
     from sync.logs import configure_logging
 
     secrets = [s for t in settings.all_trackers() for s in t.secrets()]
+    secrets += settings.service.secrets()
     configure_logging(settings.log_format, settings.log_level, secrets)
     return settings
 
@@ -116,7 +117,11 @@ def cmd_explain(args: argparse.Namespace) -> int:
         runner = app.runner(args.tracker)
         result = runner.explain(args.key)
         app.close()
-    if args.json:
+    if getattr(args, "html", False):
+        from sync.report.command import write_explain_html
+
+        write_explain_html(result, regulation, args.out)
+    elif args.json:
         print(json.dumps(render.result_json(result), ensure_ascii=False, indent=2))
     else:
         print(render.explain_text(result))
@@ -130,7 +135,7 @@ def _explain_file(args: argparse.Namespace, regulation, now: datetime):
     raw = read_issue_file(args.file, kind)
     if kind == "youtrack":
         from mappings import youtrack as mapping
-        from mappings.profile import DEFAULT_YOUTRACK_PROFILE as default_profile
+        from mappings.youtrack import DEFAULT_YOUTRACK_PROFILE as default_profile
     else:
         from mappings import jira as mapping
         from mappings.profile import DEFAULT_JIRA_PROFILE as default_profile
@@ -144,6 +149,13 @@ def _explain_file(args: argparse.Namespace, regulation, now: datetime):
     return compute(mapped.timeline, policy, now)
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Compliance report of the requests closed in a window (read-only; what-if with --policy)."""
+    from sync.report.command import run_report
+
+    return run_report(args, _settings(args), _now(args))
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """Connectivity, auth and the mapping profile against the live tracker."""
     from sync.app import App
@@ -153,6 +165,55 @@ def cmd_check(args: argparse.Namespace) -> int:
     ok = all(run_check(b, create_fields=args.create_fields) for b in app.bindings())
     app.close()
     return EXIT_OK if ok else EXIT_FAILED
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """The long-running service: webhooks, schedule, queue, /healthz, /metrics."""
+    from sync.service import Runtime
+
+    settings = _settings(args)
+    if args.host:
+        settings.service.host = args.host
+    if args.port is not None:
+        settings.service.port = args.port
+    frozen = _now(args) if args.now else None
+    runtime = Runtime(settings, clock=(lambda: frozen) if frozen else _utc_now)
+    return runtime.serve()
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def cmd_webhook_register(args: argparse.Namespace) -> int:
+    """Create the Jira admin webhook pointing at this service."""
+    from sync.app import App
+    from sync.trackers.jira_webhooks import WebhookNotAllowed, register_webhook
+
+    app = App(_settings(args))
+    runner = app.runner(args.tracker)
+    secret = app.settings.service.jira_webhook_secret
+    if getattr(runner.b.tracker, "name", "") != "jira":
+        raise ConfigError("webhook register", "--tracker", "a Jira tracker", runner.b.name)
+    if secret is None and not app.settings.service.webhook_allow_unsigned:
+        raise ConfigError("settings", "service.jira_webhook_secret", "a webhook secret")
+    url = args.url.rstrip("/") + ("" if args.url.endswith("/webhooks/jira") else "/webhooks/jira")
+    try:
+        created = register_webhook(
+            runner.b.tracker,  # type: ignore[arg-type]
+            name=args.name,
+            url=url,
+            scope=runner.b.scope,
+            secret=secret.get_secret_value() if secret else None,
+        )
+    except WebhookNotAllowed as exc:
+        print(f"sla-sync: this account may not register webhooks (HTTP {exc.status}).")
+        print(exc.steps)
+        return EXIT_FAILED
+    finally:
+        app.close()
+    print(f"registered webhook {created.get('self') or created.get('name', args.name)} -> {url}")
+    return EXIT_OK
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -192,11 +253,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--profile", help="mapping profile for --file (default: the shipped one)")
     p.add_argument("--now", help="ISO-8601 instant with offset (default: now)")
     p.add_argument("--json", action="store_true", help="one JSON object")
+    p.add_argument("--html", action="store_true", help="a self-contained HTML timeline strip")
+    p.add_argument("--out", help="with --html: write to this file (default: standard output)")
     p.set_defaults(func=cmd_explain)
+
+    from sync.report.command import add_report_arguments
+
+    p = sub.add_parser("report", help="SLA compliance of closed requests (read-only, what-if)")
+    add_report_arguments(p)
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("check", help="connectivity, auth and the profile against the tracker")
     p.add_argument("--create-fields", action="store_true", help="create missing SLA fields")
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("run", help="the service: webhooks, schedule, /healthz, /metrics")
+    p.add_argument("--host", help="listen address (default: service.host)")
+    p.add_argument("--port", type=int, help="listen port, 0 = any free (default: service.port)")
+    p.add_argument("--now", help="freeze the clock at this ISO-8601 instant (tests, demos)")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("webhook", help="manage the tracker webhook that feeds `run`")
+    wsub = p.add_subparsers(dest="webhook_command", required=True)
+    p = wsub.add_parser("register", help="create the Jira admin webhook (needs Jira admin)")
+    p.add_argument("url", help="the service's public base URL, e.g. https://sla.example.com")
+    p.add_argument("--name", default="sla-sync", help="webhook name shown in Jira")
+    p.add_argument("--tracker", help="configured tracker name (default: the only one)")
+    p.set_defaults(func=cmd_webhook_register)
 
     p = sub.add_parser("demo", help="the whole job against a local sandbox Jira")
     p.set_defaults(func=cmd_demo)

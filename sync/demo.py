@@ -43,7 +43,7 @@ def run_demo(
             f"sandbox Jira ({mode}) at {sb.url}, scenario '{scenario}', now = "
             f"{sb.now.isoformat()}\n"
         )
-        first = runner.sync_since()
+        first = runner.sync_since(keep_results=True)
         results = [o.result for o in first.issues if o.result is not None]
         print(render.sla_table(sorted(results, key=lambda r: _key_order(r.key))))
         print(

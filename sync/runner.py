@@ -98,7 +98,9 @@ class Runner:
 
     # -- commands -----------------------------------------------------------------------
 
-    def sync_since(self, *, full: bool = False, dry_run: bool = False) -> PassReport:
+    def sync_since(
+        self, *, full: bool = False, dry_run: bool = False, keep_results: bool = False
+    ) -> PassReport:
         """One incremental pass (or everything with `full`); the cursor moves page by page."""
         report = self._start()
         now = self.clock()
@@ -116,7 +118,7 @@ class Runner:
             scope, since, self._field_ids(), history_field_ids=self._history_ids()
         ):
             for raw in page.issues:
-                p = self._plan(raw, dry_run, report.run_id, dedupe=True)
+                p = self._plan(raw, dry_run, report.run_id, dedupe=True, keep=keep_results)
                 if isinstance(p, IssueOutcome):
                     report.issues.append(p)
                 else:
@@ -204,9 +206,11 @@ class Runner:
         p = self._plan(raw, dry_run, run_id, dedupe)
         return p if isinstance(p, IssueOutcome) else self._apply(p, dry_run, run_id)
 
-    def _plan(self, raw: RawIssue, dry_run: bool, run_id: str, dedupe: bool) -> Plan | IssueOutcome:
+    def _plan(
+        self, raw: RawIssue, dry_run: bool, run_id: str, dedupe: bool, keep: bool = True
+    ) -> Plan | IssueOutcome:
         try:
-            return writeback.plan(self.ctx, raw, dedupe)
+            return writeback.plan(self.ctx, raw, dedupe, keep)
         except (SlaError, SkippableIssueError) as exc:
             return self._failed(raw.key, str(exc), dry_run, run_id)
 

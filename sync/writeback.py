@@ -30,7 +30,6 @@ class Plan:
     seen: IssueState | None
     duplicate: bool = False
     result: SlaResult | None = None
-    policy: Policy | None = None
     fields: dict[str, Any] = field(default_factory=dict)
     labels_add: list[str] = field(default_factory=list)
     labels_remove: list[str] = field(default_factory=list)
@@ -38,7 +37,11 @@ class Plan:
     comment: str | None = None
     human: bool = True
     hours_due: bool = True
-    writes_hours: bool = False
+    state: str = ""
+    breached: bool = False
+    due_us: int | None = None
+    check_us: int | None = None
+    hours_written_us: int | None = None
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,7 @@ def compute_result(ctx: Context, raw: RawIssue, now: datetime) -> tuple[SlaResul
     return compute(mapped.timeline, policy, now), policy
 
 
-def plan(ctx: Context, raw: RawIssue, dedupe: bool) -> Plan:
+def plan(ctx: Context, raw: RawIssue, dedupe: bool, keep_result: bool = True) -> Plan:
     """Recompute one issue and work out the fields, labels and comment it needs."""
     b, m = ctx.binding, ctx.binding.mapping
     now = ctx.clock()
@@ -82,7 +85,7 @@ def plan(ctx: Context, raw: RawIssue, dedupe: bool) -> Plan:
     ):
         p.duplicate = True  # this version was processed already (overlap re-read)
         return p
-    p.result, p.policy = compute_result(ctx, raw, now)
+    result, policy = compute_result(ctx, raw, now)
     p.human = changed_by_someone_else(ctx, raw, seen)
     refresh_us = ctx.hours_refresh // timedelta(microseconds=1)
     p.hours_due = (
@@ -91,8 +94,8 @@ def plan(ctx: Context, raw: RawIssue, dedupe: bool) -> Plan:
         or seen.hours_written_us is None
         or (now_us - seen.hours_written_us >= refresh_us)
     )
-    desired = m.desired_fields(p.result, b.profile, b.catalog, include_hours=p.hours_due)
-    p.writes_hours = bool(desired.hours_field_ids)
+    desired = m.desired_fields(result, b.profile, b.catalog, include_hours=p.hours_due)
+    writes_hours = bool(desired.hours_field_ids)
     changed = m.changed_fields(raw.fields, desired)
     p.lines = m.render_changes(raw.fields, changed, desired) if changed else []
     if "labels" in changed:
@@ -101,9 +104,18 @@ def plan(ctx: Context, raw: RawIssue, dedupe: bool) -> Plan:
         p.labels_add = [lb for lb in wanted if lb not in current]
         p.labels_remove = [lb for lb in current if lb not in wanted]
     p.fields = changed
-    text = m.breach_comment(p.result, b.profile, ctx.breach_comment)
+    text = m.breach_comment(result, b.profile, ctx.breach_comment)
     if text and ctx.store.intent(b.name, raw.key, BREACH_COMMENT) != "done":
         p.comment = text
+    # A pass holds every plan until it writes: keep the few numbers the store needs, and the
+    # full result (segments and all) only when the caller shows it.
+    p.state, p.breached = result.state.value, result.breached
+    p.due_us = to_us(result.due_at) if result.due_at else None
+    p.hours_written_us = (
+        now_us if p.hours_due and writes_hours else (seen.hours_written_us if seen else None)
+    )
+    p.check_us = next_check(ctx, result, policy, p.hours_written_us if writes_hours else None)
+    p.result = result if keep_result else None
     return p
 
 
@@ -112,25 +124,19 @@ def apply(ctx: Context, p: Plan) -> tuple[str, bool]:
     b = ctx.binding
     if p.duplicate:
         return "duplicate", False
-    assert p.result is not None and p.policy is not None
     writes = bool(p.fields or p.labels_add or p.labels_remove)
     if writes:
         b.tracker.update(p.key, p.fields, labels_add=p.labels_add, labels_remove=p.labels_remove)
     commented = bool(p.comment) and comment_once(ctx, p.key, p.comment or "")
-    now_us = to_us(ctx.clock())
-    hours_written = (
-        now_us if p.hours_due and p.writes_hours else (p.seen.hours_written_us if p.seen else None)
-    )
-    r = p.result
     ctx.store.record_issue(
         b.name,
         p.key,
         seen_updated_us=p.updated_us,
-        check_us=next_check(ctx, r, p.policy, hours_written if p.writes_hours else None),
-        state=r.state.value,
-        breached=r.breached,
-        due_us=to_us(r.due_at) if r.due_at else None,
-        hours_written_us=hours_written,
+        check_us=p.check_us,
+        state=p.state,
+        breached=p.breached,
+        due_us=p.due_us,
+        hours_written_us=p.hours_written_us,
     )
     if writes or commented:
         return "written", commented

@@ -51,7 +51,9 @@ def test_engine_agrees_with_the_scenario_notes_worked_out_by_hand(tmp_path):
     assert len(notes) >= 45
     with start_sandbox(scenario="demo") as sb:
         app = make_app(sb, tmp_path / "state.sqlite3")
-        results = {o.key: o.result for o in app.runner().sync_since(dry_run=True).issues}
+        results = {
+            o.key: o.result for o in app.runner().sync_since(dry_run=True, keep_results=True).issues
+        }
         app.close()
     for key, (state, verdict) in notes.items():
         r = results[key]

@@ -1,0 +1,80 @@
+"""Sync benchmarks: a full and an incremental pass over a 10 000-issue sandbox project."""
+
+from __future__ import annotations
+
+import random
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from config.settings import Settings, TrackerSettings
+from sync.app import App
+from sync.logs import configure_logging
+from sync.sandbox import start_sandbox, synthetic_scenario
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _counts(sb) -> dict[tuple[str, str], int]:
+    out: dict[tuple[str, str], int] = {}
+    with sb.server.lock:
+        for (method, route, _status), n in sb.server.counts.items():
+            out[(method, route)] = out.get((method, route), 0) + n
+    return out
+
+
+def _minimum(counts: dict[tuple[str, str], int]) -> int:
+    """Search pages + changelog pages + one write per changed issue (the issue's floor)."""
+    return sum(n for (m, r), n in counts.items()
+               if "search" in r or "changelog" in r or (m == "PUT" and r.endswith("{key}")))
+
+
+def run_pass_bench(mode: str, n: int = 10_000, changes: int = 10, changed_share: float = 0.01
+                   ) -> dict[str, object]:
+    """Full pass, then an incremental pass after `changed_share` of the issues changed."""
+    configure_logging("json", "error")
+    scenario = synthetic_scenario(n, changes, seed=1)
+    out: dict[str, object] = {"mode": mode, "issues": n}
+    with tempfile.TemporaryDirectory() as tmp, start_sandbox(scenario=scenario, mode=mode) as sb:
+        cloud = mode == "cloud"
+        tracker = TrackerSettings(
+            name="bench", url=sb.url, scope="project = SUP",
+            email=sb.email if cloud else None, token=SecretStr(sb.token) if cloud else None,
+            pat=None if cloud else SecretStr(sb.token),
+        )
+        settings = Settings(state_path=Path(tmp) / "state.sqlite3", trackers=[tracker],
+                            closed_lookback_days=None)
+        app = App(settings)
+        runner = app.runner()
+        rss0 = _rss_mb()
+        t0 = time.perf_counter()
+        full = runner.sync_since()
+        out["full_s"] = time.perf_counter() - t0
+        counts = _counts(sb)
+        out["full_requests"] = sum(counts.values())
+        out["full_minimum"] = _minimum(counts)
+        out["full_writes"] = full.writes
+        out["rss_growth_mb"] = _rss_mb() - rss0
+        out["failed"] = len(full.failed)
+        del full
+
+        rnd = random.Random(2)
+        for i in rnd.sample(range(1, n + 1), int(n * changed_share)):
+            sb.human_change(f"SUP-{i}", {"Линия поддержки": "3"})
+        sb.reset_requests()
+        t0 = time.perf_counter()
+        inc = runner.sync_since()
+        out["inc_s"] = time.perf_counter() - t0
+        counts = _counts(sb)
+        out["inc_requests"] = sum(counts.values())
+        out["inc_minimum"] = _minimum(counts)
+        out["inc_writes"] = inc.writes
+        out["inc_seen"] = len(inc.issues)
+        out["peak_rss_mb"] = _rss_mb()
+        app.close()
+    return out

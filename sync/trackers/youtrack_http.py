@@ -1,0 +1,150 @@
+"""YouTrack specifics of the shared HTTP shell: error bodies, hints, query text, field specs.
+
+Retries, backoff and redaction stay in `sync.trackers.http.RetryingHttp`; this module only
+teaches it how YouTrack words its errors (`{"error", "error_description", "error_children"}`,
+https://www.jetbrains.com/help/youtrack/devportal/api-troubleshooting.html).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, tzinfo
+from typing import Any
+
+import requests
+
+from mappings.raw import FieldDef
+from sla.errors import NaiveDatetimeError
+from sync.errors import FatalTrackerError, SkippableIssueError
+from sync.trackers.http import RetryingHttp
+
+__all__ = [
+    "ACTIVITY_CATEGORIES",
+    "ACTIVITY_FIELDS",
+    "BUNDLE_SPEC",
+    "FIELD_DEF_SPEC",
+    "PRIORITY_FIELDS",
+    "RESOLUTION_FIELDS",
+    "STATE_FIELDS",
+    "YouTrackHttp",
+    "api_base",
+    "field_def",
+    "issue_fields_spec",
+    "query_for",
+    "yt_error_text",
+]
+
+_HINTS = {
+    401: "check the permanent token (Profile → Account Security → Tokens); is it revoked?",
+    403: "the token's user lacks a permission here (Read Issue / Update Issue / Apply Commands "
+    "Silently for muted writes / Read Project for field settings)",
+    400: "YouTrack rejected the request; check the scope query and the field names",
+    404: "check the base URL (Server installs may need the /youtrack context path) and the "
+    "issue id / project in the scope",
+}
+
+# The history the clock needs: custom field changes (State, Priority, line, resolution field),
+# plus creation and resolution markers. `categories` is mandatory on activity endpoints.
+# https://www.jetbrains.com/help/youtrack/devportal/resource-api-issues-issueID-activitiesPage.html
+ACTIVITY_CATEGORIES = "CustomFieldCategory,IssueCreatedCategory,IssueResolvedCategory"
+_VALUE = "id,name,login,email,isResolved,minutes,presentation,text"
+ACTIVITY_FIELDS = (
+    f"activities(id,timestamp,$type,category(id),author(id,login),"
+    f"field(id,name,customField(id,name,fieldType(id,valueType))),"
+    f"added({_VALUE}),removed({_VALUE})),afterCursor,hasAfter"
+)
+CUSTOM_FIELD_SPEC = (
+    f"customFields(id,name,$type,value({_VALUE}),"
+    "projectCustomField($type,field(id,name,fieldType(id,valueType))))"
+)
+_ISSUE_BASE = "id,idReadable,created,updated,resolved,summary,reporter(login,email),tags(id,name)"
+
+
+STATE_FIELDS = ("State", "Состояние", "Статус")
+PRIORITY_FIELDS = ("Priority", "Приоритет")
+RESOLUTION_FIELDS = ("Резолюция", "Resolution")
+FIELD_DEF_SPEC = "$type,field(id,name,fieldType(id,valueType,isMultiValue))"
+BUNDLE_SPEC = "field(name),bundle(values(id,name,isResolved,ordinal,archived))"
+
+
+def api_base(url: str) -> str:
+    """`https://host[/youtrack]` -> `https://host[/youtrack]/api` (a trailing /api is kept once)."""
+    base = url.strip().rstrip("/")
+    return base if base.endswith("/api") else f"{base}/api"
+
+
+def field_def(pcf: Mapping[str, Any]) -> FieldDef:
+    """A catalog entry from a ProjectCustomField (or a bare CustomField); id = field name."""
+    field = pcf.get("field") or pcf
+    ftype = field.get("fieldType") or {}
+    return FieldDef(
+        id=str(field.get("name")),
+        name=str(field.get("name")),
+        custom=True,
+        schema={
+            "valueType": ftype.get("valueType"),
+            "fieldType": ftype.get("id"),
+            "multi": bool(ftype.get("isMultiValue")) or str(ftype.get("id", "")).endswith("[*]"),
+            "projectType": pcf.get("$type"),
+            "fieldId": field.get("id"),
+        },
+    )
+
+
+def issue_fields_spec() -> str:
+    """The `fields=` value for issue reads: system attributes, tags and custom fields."""
+    # https://www.jetbrains.com/help/youtrack/devportal/api-entity-Issue.html
+    return f"{_ISSUE_BASE},project(id,shortName),{CUSTOM_FIELD_SPEC}"
+
+
+def query_for(scope: str, since: datetime | None, tz: tzinfo) -> str:
+    """`(<scope>) and updated: <since> .. * sort by: created asc`; `since` is already overlapped.
+
+    Sorted by creation, not by `updated`: an edit made while `$skip` pages are read would move
+    an issue within an `updated` order and shift another one out of view. YouTrack reads
+    `YYYY-MM-DDTHH:MM` in the searching user's profile time zone; flooring to the minute can
+    only widen the window. Open ranges use `*`.
+    https://www.jetbrains.com/help/youtrack/cloud/search-and-command-attributes.html
+    """
+    parts = [f"({scope.strip()})"] if scope.strip() else []
+    if since is not None:
+        if since.tzinfo is None:
+            raise NaiveDatetimeError("since", since)
+        local = since.astimezone(tz)
+        parts.append(f"updated: {local:%Y-%m-%dT%H:%M} .. *")
+    return f"{' and '.join(parts)} sort by: created asc".lstrip()
+
+
+def yt_error_text(response: requests.Response | None, limit: int = 500) -> str:
+    """YouTrack's `error_description` (and its children's), never headers or HTML pages."""
+    if response is None:
+        return ""
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    if not isinstance(body, Mapping):
+        return ""
+    parts: list[str] = []
+    for item in [body, *(body.get("error_children") or ())]:
+        if not isinstance(item, Mapping):
+            continue
+        text = item.get("error_description") or item.get("error")
+        if isinstance(text, str) and text and text not in parts:
+            parts.append(text)
+    return "; ".join(parts)[:limit]
+
+
+class YouTrackHttp(RetryingHttp):
+    """`RetryingHttp` with YouTrack error wording; the retry loop itself is inherited."""
+
+    def _client_error(
+        self, status: int, response: requests.Response, shown: str, key: str | None
+    ) -> Exception:
+        detail = self._redact(yt_error_text(response))
+        if status == 400 and key is not None:
+            return SkippableIssueError(key, f"YouTrack rejected the write (HTTP 400): {detail}")
+        hint = _HINTS.get(status, "YouTrack refused the request; retrying will not help")
+        text = f"{shown} -> HTTP {status}: {hint}" + (f" ({detail})" if detail else "")
+        self._log.error("tracker.request_failed", request=shown, status=status)
+        return FatalTrackerError(text, status=status, url=shown)
