@@ -2,6 +2,8 @@
 
 with start_sandbox(scenario="demo", mode="cloud") as sb:
     JIRA(server=sb.url, basic_auth=(sb.email, sb.token))
+with start_sandbox("youtrack", scenario="demo") as sb:
+    requests.get(f"{sb.url}/api/issues", headers=sb.headers(), params={"query": "project: SUP"})
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from sync.sandbox.jira import JiraApp
 from sync.sandbox.jira_state import JiraState
 from sync.sandbox.scenario import Scenario, load_scenario, parse_time, synthetic_scenario
 from sync.sandbox.server import SandboxServer, WebhookSender
+from sync.sandbox.youtrack import YouTrackApp
+from sync.sandbox.youtrack_state import YouTrackState
 
 __all__ = [
     "Sandbox",
@@ -28,16 +32,23 @@ __all__ = [
 ]
 
 BOT, HUMAN = "sla-bot", "agent"
+TRACKERS = ("jira", "youtrack")
 
 
 class Sandbox:
     """A running sandbox tracker: its URL, credentials, state, and admin shortcuts."""
 
     def __init__(
-        self, server: SandboxServer, app: JiraApp, sender: WebhookSender, mode: str
+        self,
+        server: SandboxServer,
+        app: JiraApp | YouTrackApp,
+        sender: WebhookSender,
+        mode: str,
+        tracker: str = "jira",
     ) -> None:
         self.server, self.app, self.sender, self.mode = server, app, sender, mode
-        self.state: JiraState = app.state
+        self.tracker = tracker
+        self.state: Any = app.state  # JiraState or YouTrackState
         host, port = server.server_address[:2]
         self.url = f"http://{host}:{port}"
         app.cat.base = self.url
@@ -58,7 +69,7 @@ class Sandbox:
         return self.state.scenario.now
 
     def auth(self, human: bool = False) -> dict[str, Any]:
-        """Keyword arguments for `jira.JIRA(...)` as the bot (or the human)."""
+        """Keyword arguments for `jira.JIRA(...)` as the bot (or the human); Jira only."""
         email, token = (self.human_email, self.human_token) if human else (self.email, self.token)
         return {"basic_auth": (email, token)} if self.mode == "cloud" else {"token_auth": token}
 
@@ -67,7 +78,7 @@ class Sandbox:
         import base64
 
         email, token = (self.human_email, self.human_token) if human else (self.email, self.token)
-        if self.mode == "cloud":
+        if self.mode == "cloud" and self.tracker == "jira":
             return {
                 "Authorization": "Basic " + base64.b64encode(f"{email}:{token}".encode()).decode()
             }
@@ -96,7 +107,7 @@ class Sandbox:
         return self._admin("GET", "/_sandbox/requests" + ("?log=1" if log else ""))
 
     def count(self, method: str, route: str, status: int | None = None) -> int:
-        """How many requests hit a route template (e.g. `/rest/api/{v}/issue/{key}`)."""
+        """How many requests hit a route template (`/rest/api/{v}/issue/{key}`, `/api/issues`)."""
         with self.server.lock:
             return sum(
                 c
@@ -148,17 +159,26 @@ def start_sandbox(
     host: str = "127.0.0.1",
     seed: int = 0,
 ) -> Sandbox:
-    """Start a sandbox tracker on a thread; `port=0` picks a free port."""
-    if tracker != "jira":
-        raise ValueError(f"unknown sandbox tracker {tracker!r} (available: jira)")
-    if mode not in ("cloud", "datacenter"):
-        raise ValueError(f"mode must be 'cloud' or 'datacenter', got {mode!r}")
+    """Start a sandbox tracker (`jira` or `youtrack`) on a thread; `port=0` picks a free port.
+
+    `mode` is Jira's deployment (`cloud` / `datacenter`); YouTrack takes `cloud` or `server`
+    (the REST subset is the same).
+    """
+    if tracker not in TRACKERS:
+        raise ValueError(f"unknown sandbox tracker {tracker!r} (available: {', '.join(TRACKERS)})")
+    modes = ("cloud", "datacenter") if tracker == "jira" else ("cloud", "server")
+    if mode not in modes:
+        raise ValueError(f"mode must be one of {modes} for {tracker}, got {mode!r}")
     sc = load_scenario(scenario)
-    sender = WebhookSender(webhook_url, webhook_secret)
-    app = JiraApp(JiraState(sc, mode), sender)
+    sender = WebhookSender(webhook_url, webhook_secret, style=tracker)
+    app: JiraApp | YouTrackApp
+    if tracker == "youtrack":
+        app = YouTrackApp(YouTrackState(sc), sender)
+    else:
+        app = JiraApp(JiraState(sc, mode), sender)
     server = SandboxServer(app, host, port, seed=seed)
     server.set_faults(sc.faults)
-    return Sandbox(server, app, sender, mode)
+    return Sandbox(server, app, sender, mode, tracker)
 
 
 def serve_forever(
@@ -166,17 +186,19 @@ def serve_forever(
 ) -> None:
     """Run a sandbox in the foreground until Ctrl-C (used by `sla-sync sandbox`)."""
     sb = start_sandbox(tracker, scenario, mode, port)
-    auth = (
-        f"e-mail {sb.email}, API token {sb.token}"
-        if mode == "cloud"
-        else f"personal access token {sb.token}"
-    )
+    if tracker == "youtrack":
+        auth = f"login {BOT}, permanent token {sb.token}"
+    elif mode == "cloud":
+        auth = f"e-mail {sb.email}, API token {sb.token}"
+    else:
+        auth = f"personal access token {sb.token}"
     print(
         f"{tracker} sandbox ({mode}, scenario {sb.state.scenario.name}, "
         f"{len(sb.state.issues)} issues) at {sb.url}"
     )
     print(f"service account: {auth}")
-    print(f"human user: {sb.human_email} / {sb.human_token}")
+    human = HUMAN if tracker == "youtrack" else sb.human_email
+    print(f"human user: {human} / {sb.human_token}")
     print("Ctrl-C to stop", flush=True)
     try:
         threading.Event().wait()

@@ -1,4 +1,7 @@
-"""`python -m sync.sandbox [--port N] [--scenario NAME|PATH] [--mode cloud|datacenter]`."""
+"""`python -m sync.sandbox [--tracker jira|youtrack] [--port N] [--scenario NAME|PATH] [--mode M]`.
+
+`--mode`: cloud | datacenter for Jira, cloud | server for YouTrack.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +15,10 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="sla-sync sandbox", description=__doc__)
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument("--scenario", default="demo")
-    parser.add_argument("--mode", choices=["cloud", "datacenter"], default="cloud")
+    parser.add_argument("--tracker", choices=["jira", "youtrack"], default="jira")
+    parser.add_argument("--mode", choices=["cloud", "datacenter", "server"], default="cloud")
     args = parser.parse_args(argv)
-    serve_forever(args.port, args.scenario, args.mode)
+    serve_forever(args.port, args.scenario, args.mode, tracker=args.tracker)
 
 
 if __name__ == "__main__":

@@ -289,8 +289,13 @@ class _Handler(BaseHTTPRequestHandler):
             return Response(exc.status, exc.body, exc.headers)
         except Exception:
             traceback.print_exc()
-            return Response(500, {"errorMessages": ["Internal server error"], "errors": {}})
+            return Response(500, self._error_body(500, "Internal server error"))
         return result if isinstance(result, Response) else Response(200, result)
+
+    def _error_body(self, status: int, message: str) -> Any:
+        """The tracker's error shape when its App defines `error_body`, else Jira's."""
+        shape = getattr(self.server.app, "error_body", None)
+        return shape(status, message) if shape else {"errorMessages": [message], "errors": {}}
 
     def _fail(self, req: Request, fault: FaultRule) -> None:
         if fault.kind == "drop":
@@ -301,7 +306,7 @@ class _Handler(BaseHTTPRequestHandler):
         status = int(fault.kind)
         headers = {"Retry-After": str(fault.retry_after)} if status == 429 else {}
         message = "Rate limit exceeded." if status == 429 else "Service unavailable"
-        payload = json.dumps({"errorMessages": [message], "errors": {}}).encode()
+        payload = json.dumps(self._error_body(status, message)).encode()
         self._send(req, status, payload, headers, fault)
 
     def _send(

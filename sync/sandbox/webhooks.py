@@ -17,11 +17,19 @@ __all__ = ["WebhookSender"]
 
 
 class WebhookSender:
-    """Posts webhook payloads from a background thread; failures go to stderr and are dropped."""
+    """Posts webhook payloads from a background thread; failures go to stderr and are dropped.
 
-    def __init__(self, url: str | None = None, secret: str | None = None) -> None:
+    `style="jira"` signs the body (`X-Hub-Signature: sha256=<hmac>`), as Jira admin webhooks
+    do; `style="youtrack"` sends the secret itself in `X-Sla-Sync-Secret`, as the workflow rule
+    that stands in for webhooks in YouTrack does.
+    """
+
+    def __init__(
+        self, url: str | None = None, secret: str | None = None, style: str = "jira"
+    ) -> None:
         self.url = url
         self.secret = secret
+        self.style = style
         self.sent = 0
         self._queue: Queue[bytes | None] = Queue()
         self._thread = threading.Thread(target=self._run, name="sandbox-webhooks", daemon=True)
@@ -37,13 +45,15 @@ class WebhookSender:
             url, secret = self.url, self.secret
             if not url:
                 continue
-            headers = {
-                "Content-Type": "application/json",
-                "X-Atlassian-Webhook-Identifier": str(uuid.uuid4()),
-            }
-            if secret:
-                digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-                headers["X-Hub-Signature"] = f"sha256={digest}"
+            headers = {"Content-Type": "application/json"}
+            if self.style == "youtrack":
+                if secret:
+                    headers["X-Sla-Sync-Secret"] = secret
+            else:
+                headers["X-Atlassian-Webhook-Identifier"] = str(uuid.uuid4())
+                if secret:
+                    digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+                    headers["X-Hub-Signature"] = f"sha256={digest}"
             try:
                 req = urllib.request.Request(url, data=body, headers=headers, method="POST")
                 with urllib.request.urlopen(req, timeout=5) as resp:

@@ -61,3 +61,10 @@ def session(sb: Sandbox, human: bool = False) -> requests.Session:
     s = requests.Session()
     s.headers.update(sb.headers(human))
     return s
+
+
+@pytest.fixture
+def youtrack() -> Iterator[Sandbox]:
+    """A YouTrack sandbox with the small scenario (the same file as the Jira fixtures)."""
+    with start_sandbox("youtrack", scenario=SMALL) as sb:
+        yield sb
