@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from mappings.profile import HOURS_FIELDS, CatalogLike, Profile, resolve_fields
@@ -122,9 +122,13 @@ def changed_fields(raw_issue_fields: Mapping[str, Any], desired: DesiredFields) 
 
 
 def render_changes(
-    raw_issue_fields: Mapping[str, Any], changed: Mapping[str, Any], desired: DesiredFields
+    raw_issue_fields: Mapping[str, Any],
+    changed: Mapping[str, Any],
+    desired: DesiredFields,
+    *,
+    tz: tzinfo | None = None,
 ) -> list[str]:
-    """One `name: old → new` line per changed field, for `--dry-run`."""
+    """One `name: old → new` line per changed field, for `--dry-run` (times shown in `tz`)."""
     lines = []
     for fid, new in changed.items():
         old = raw_issue_fields.get(fid)
@@ -134,13 +138,13 @@ def render_changes(
             anchor = parse_datetime(anchor) if isinstance(anchor, str) else None
         except ValueError:
             anchor = None
+        if tz is not None:
+            anchor = datetime(2000, 1, 1, tzinfo=tz)
         lines.append(f"{name}: {display_value(old, anchor)} → {display_value(new, anchor)}")
     return lines
 
 
-def breach_comment(
-    result: SlaResult, profile: Profile, enabled: bool | None = None
-) -> str | None:
+def breach_comment(result: SlaResult, profile: Profile, enabled: bool | None = None) -> str | None:
     """The breach comment text for a breached request; `enabled` overrides the profile."""
     w = profile.write
     on = w.comment_enabled if enabled is None else enabled

@@ -38,8 +38,7 @@ def configure_logging(
     fmt: str = "auto", level: str = "info", secrets: Iterable[str] = (), stream: Any = None
 ) -> None:
     """Set up structlog for this process (call once, from the entry point)."""
-    stream = stream or sys.stderr
-    as_json = fmt == "json" or (fmt == "auto" and not stream.isatty())
+    as_json = fmt == "json" or (fmt == "auto" and not (stream or sys.stderr).isatty())
     renderer = (
         structlog.processors.JSONRenderer(ensure_ascii=False)
         if as_json
@@ -54,6 +53,11 @@ def configure_logging(
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(_LEVELS[level]),
-        logger_factory=structlog.PrintLoggerFactory(file=stream),
+        # The stream is looked up when a logger is made, not now: tests swap sys.stderr.
+        logger_factory=(
+            structlog.PrintLoggerFactory(file=stream)
+            if stream is not None
+            else lambda *_: structlog.PrintLogger(file=sys.stderr)
+        ),
         cache_logger_on_first_use=False,
     )

@@ -97,7 +97,8 @@ def plan(ctx: Context, raw: RawIssue, dedupe: bool, keep_result: bool = True) ->
     desired = m.desired_fields(result, b.profile, b.catalog, include_hours=p.hours_due)
     writes_hours = bool(desired.hours_field_ids)
     changed = m.changed_fields(raw.fields, desired)
-    p.lines = m.render_changes(raw.fields, changed, desired) if changed else []
+    zone = policy.calendar.zone
+    p.lines = m.render_changes(raw.fields, changed, desired, tz=zone) if changed else []
     if "labels" in changed:
         current = m.labels_of(raw)
         wanted = changed.pop("labels")
