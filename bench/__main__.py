@@ -25,7 +25,7 @@ def _machine() -> str:
 def main() -> int:
     """Run every benchmark section and print a table per section."""
     print(f"machine: {_machine()}")
-    sections = sys.argv[1:] or ["calendar", "compute"]
+    sections = sys.argv[1:] or ["calendar", "compute", "sync"]
     if "calendar" in sections:
         r = engine.calendar_vs_businesstime()
         print(
@@ -47,6 +47,31 @@ def main() -> int:
             f"  peak RSS                  {r['peak_rss_mb']:>12.1f} MB (growth while streaming: "
             f"{r['rss_growth_mb']:.1f} MB; required: < 200 MB)"
         )
+    if "sync" in sections:
+        from bench.sync import run_pass_bench
+
+        print(
+            "\n(3) passes over a 10 000-issue sandbox project (~10 changes per issue), "
+            "real jira client over HTTP"
+        )
+        print(
+            f"  {'mode':<11}{'pass':<13}{'requests':>9}{'minimum':>9}{'ratio':>7}"
+            f"{'writes':>8}{'wall s':>8}"
+        )
+        for mode in ("cloud", "datacenter"):
+            r = run_pass_bench(mode)
+            passes = (("full", "full"), ("own writes", "absorb"), ("incremental", "inc"))
+            for label, pre in passes:
+                req, low = r[f"{pre}_requests"], r[f"{pre}_minimum"]
+                print(
+                    f"  {mode:<11}{label:<13}{req:>9}{low:>9}{req / low:>7.3f}"
+                    f"{r[f'{pre}_writes']:>8}{r[f'{pre}_s']:>8.1f}"
+                )
+            print(
+                f"  {mode:<11}memory: RSS growth during the full pass {r['rss_growth_mb']:.0f} MB,"
+                f" process peak {r['peak_rss_mb']:.0f} MB; incremental pass re-read "
+                f"{r['inc_seen']} issues"
+            )
     return 0
 
 

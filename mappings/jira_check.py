@@ -99,7 +99,10 @@ def check_profile(
     for key in resolved.missing:
         refs = " / ".join(profile.field_refs[key])
         effect = "will not be written" if key.startswith("write.") else "will not be read"
-        out.append(Finding("warning", key, f"Jira has no field {refs} ({src}: {key}); it {effect}"))
+        tracker = "YouTrack" if profile.tracker == "youtrack" else "Jira"
+        out.append(
+            Finding("warning", key, f"{tracker} has no field {refs} ({src}: {key}); it {effect}")
+        )
     for key, fdef in resolved.by_key.items():
         kind = field_schema(fdef)[0]
         allowed = _FIELD_TYPES.get(key)

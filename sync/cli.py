@@ -227,7 +227,8 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     """Run a sandbox tracker until Ctrl-C."""
     from sync.sandbox import serve_forever
 
-    serve_forever(args.port, args.scenario, args.mode)
+    mode = args.mode or ("cloud" if args.tracker == "jira" else "server")
+    serve_forever(args.port, args.scenario, mode, tracker=args.tracker)
     return EXIT_OK
 
 
@@ -287,7 +288,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sandbox", help="run a local sandbox tracker")
     p.add_argument("--port", type=int, default=8080)
     p.add_argument("--scenario", default="demo", help="shipped scenario name or a YAML path")
-    p.add_argument("--mode", choices=["cloud", "datacenter"], default="cloud")
+    p.add_argument("--tracker", choices=["jira", "youtrack"], default="jira")
+    p.add_argument(
+        "--mode",
+        choices=["cloud", "datacenter", "server"],
+        help="jira: cloud (default) or datacenter; youtrack: cloud or server",
+    )
     p.set_defaults(func=cmd_sandbox)
 
     p = sub.add_parser("example", help="SLA table of requests written in the regulation's terms")
