@@ -38,12 +38,31 @@ class MappingFunctions:
     updated_of: Callable[[RawIssue], datetime | None]
     lookback_scope: Callable[[str, datetime], str]
     labels_of: Callable[[RawIssue], list[str]]
+    # Candidates of a compliance report (scope, since, until) -> query; None: no report.
+    closed_scope: Callable[[str, datetime, datetime], str] | None = None
+
+
+def _jql_day(since: datetime) -> str:
+    # A documented JQL date literal; a day of margin covers the user's time zone, in which
+    # Jira reads it. These scopes only need a superset: the history decides the rest.
+    return f'"{(since - timedelta(days=1)).date().isoformat()}"'
 
 
 def _jira_lookback(scope: str, since: datetime) -> str:
     # Open issues always; closed ones only when they changed within the look-back.
-    stamp = int(since.timestamp() * 1000)
-    return f"({scope}) AND (statusCategory != Done OR updated >= {stamp})"
+    return f"({scope}) AND (statusCategory != Done OR updated >= {_jql_day(since)})"
+
+
+def _jira_closed(scope: str, since: datetime, until: datetime) -> str:
+    """Closed issues that may have been closed in [since, until) (sync.report decides)."""
+    # No upper bound: `resolved` is the latest resolution, so an issue closed in the window
+    # and closed again after it would be missed. Done without a resolution (workflows that
+    # never set one) has no `resolved`; `updated` is a superset of its closure then.
+    day = _jql_day(since)
+    return (
+        f"({scope}) AND statusCategory = Done AND "
+        f"(resolved >= {day} OR (resolved is EMPTY AND updated >= {day}))"
+    )
 
 
 JIRA = MappingFunctions(
@@ -60,6 +79,7 @@ JIRA = MappingFunctions(
     updated_of=lambda raw: try_datetime(raw.fields.get("updated")),
     lookback_scope=_jira_lookback,
     labels_of=lambda raw: list(raw.fields.get("labels") or []),
+    closed_scope=_jira_closed,
 )
 
 

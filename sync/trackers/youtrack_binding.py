@@ -62,6 +62,13 @@ def _lookback(scope: str, since: datetime) -> str:
     return f"({scope}) and (#Unresolved or updated: {day} .. *)"
 
 
+def _closed(scope: str, since: datetime, until: datetime) -> str:
+    # Resolved issues updated since the window opened (a superset: a closure in the window
+    # was an update in it); the report decides from the activities which closed in it.
+    day = (since - timedelta(days=1)).date().isoformat()
+    return f"({scope}) and #Resolved and updated: {day} .. *"
+
+
 def _ms_time(value: object) -> datetime | None:
     return try_datetime(value) if isinstance(value, int | float) else None
 
@@ -79,6 +86,7 @@ YOUTRACK = MappingFunctions(
     history_time=lambda a: _ms_time(a.get("timestamp")),
     updated_of=lambda raw: _ms_time(raw.fields.get("updated")),
     lookback_scope=_lookback,
+    closed_scope=_closed,
     labels_of=lambda raw: ytw.current_labels(raw.fields),
 )
 
