@@ -62,6 +62,56 @@ class RetrySettings(_Strict):
     timeout: float = Field(default=30.0, gt=0)
 
 
+class ServiceSettings(_Strict):
+    """`sla-sync run`: the webhook server, the schedule and the webhook queue."""
+
+    host: str = "127.0.0.1"  # 0.0.0.0 in a container
+    port: int = Field(default=8765, ge=0, le=65535)  # 0: any free port (tests)
+    sync_interval_minutes: float = Field(default=5, gt=0)  # incremental pass
+    sweep_interval_seconds: float = Field(default=60, gt=0)  # deadlines / at-risk flips
+    healthz_max_age_seconds: float = Field(default=900, gt=0)  # older last pass -> 503
+    jira_webhook_secret: SecretStr | None = None  # HMAC key of X-Hub-Signature
+    youtrack_webhook_secret: SecretStr | None = None  # value of X-Sla-Sync-Secret
+    webhook_allow_unsigned: bool = False  # accept webhooks without a secret (local only)
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    coalesce_seconds: float = Field(default=0.2, ge=0)  # wait for a burst on one issue
+    seen_ids_hours: float = Field(default=24, gt=0)  # remember delivery ids this long
+    shutdown_grace_seconds: float = Field(default=5, ge=0)
+    threads: int = Field(default=4, ge=1, le=64)  # waitress worker threads
+
+    def secrets(self) -> tuple[str, ...]:
+        """Every secret value, for redaction."""
+        return tuple(
+            s.get_secret_value()
+            for s in (self.jira_webhook_secret, self.youtrack_webhook_secret)
+            if s
+        )
+
+
+class SmtpSettings(_Strict):
+    """The SMTP relay for closure e-mails (`SLA_SYNC_SMTP__HOST`, ...); no host: no e-mails."""
+
+    host: str | None = None
+    port: int = Field(default=587, ge=1, le=65535)  # 587 starttls, 465 ssl, 25 none
+    security: Literal["starttls", "ssl", "none"] = "starttls"
+    username: str | None = None
+    password: SecretStr | None = None
+    from_address: str | None = None  # e.g. "Поддержка CERA <support@ceratech.ru>"
+    timeout: float = Field(default=10.0, gt=0)
+    max_attempts: int = Field(default=5, ge=1, le=100)  # 4xx replies to one message
+    down_cooldown_seconds: float = Field(default=30.0, ge=0)  # fail fast after a refusal
+
+    @model_validator(mode="after")
+    def _sender(self) -> SmtpSettings:
+        if self.host and not self.from_address:
+            raise ValueError("`from_address` is needed when `host` is set")
+        return self
+
+    def secrets(self) -> tuple[str, ...]:
+        """Every secret value, for redaction."""
+        return (self.password.get_secret_value(),) if self.password else ()
+
+
 class Settings(BaseSettings):
     """Everything sla-sync can be told, with the defaults a first run needs."""
 
@@ -80,6 +130,8 @@ class Settings(BaseSettings):
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     retry: RetrySettings = Field(default_factory=RetrySettings)
+    service: ServiceSettings = Field(default_factory=ServiceSettings)
+    smtp: SmtpSettings = Field(default_factory=SmtpSettings)
 
     @classmethod
     def settings_customise_sources(
@@ -136,5 +188,8 @@ def load_settings(
         elif err["type"] == "extra_forbidden":
             msg = "no such setting (a typo?)"
         raise ConfigError(
-            where, key, msg, got if "token" not in key and "pat" not in key else None
+            where,
+            key,
+            msg,
+            got if not any(w in key for w in ("token", "pat", "password")) else None,
         ) from None

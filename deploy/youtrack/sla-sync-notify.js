@@ -12,7 +12,7 @@ const entities = require('@jetbrains/youtrack-scripting-api/entities');
 const http = require('@jetbrains/youtrack-scripting-api/http');
 
 const SLA_SYNC_URL = 'https://sla-sync.example.internal:8080';   // the service's base URL
-const SHARED_SECRET = 'change-me';                                 // = SLA_SYNC_WEBHOOK_YOUTRACK_SECRET
+const SHARED_SECRET = 'change-me';                                 // = SLA_SYNC_SERVICE__YOUTRACK_WEBHOOK_SECRET
 const SERVICE_LOGIN = 'sla-bot';                                   // sla-sync's own account
 
 exports.rule = entities.Issue.onChange({

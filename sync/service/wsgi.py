@@ -1,0 +1,213 @@
+"""The service's WSGI app: signed webhooks into the durable queue, /healthz and /metrics.
+
+Order of checks for a webhook: route, size (413), signature over the raw body (401), JSON and
+shape (400), de-duplication by delivery id (200 "duplicate"), queue commit, then 202. Nothing
+is parsed before the signature is verified, and no request can raise out of `__call__`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Protocol
+
+import structlog
+
+from config.settings import ServiceSettings
+from sync.queue import EventQueue
+from sync.service.metrics import CONTENT_TYPE, Metrics
+
+Environ = Mapping[str, Any]
+StartResponse = Callable[..., Any]
+
+# Jira project keys are upper-case letters, digits and `_`; YouTrack also takes internal ids
+# (`2-123`) and readable ones (`SUP-1`) in the same REST path.
+_KEYS = {
+    "jira": re.compile(r"[A-Z][A-Z0-9_]{0,63}-[1-9][0-9]{0,11}"),
+    "youtrack": re.compile(r"[A-Za-z0-9_]{1,64}-[0-9]{1,12}"),
+}
+_DELIVERY_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+_IGNORED_EVENTS = {"jira:issue_deleted"}  # nothing to write back to a deleted issue
+
+
+class Reject(Exception):
+    """A webhook answered without queueing: status, metric outcome and a one-line reason."""
+
+    def __init__(self, status: int, outcome: str, reason: str) -> None:
+        super().__init__(reason)
+        self.status, self.outcome, self.reason = status, outcome, reason
+
+
+class Routes(Protocol):
+    """What the WSGI app needs of the service."""
+
+    def tracker_of_kind(self, kind: str, name: str | None = None) -> str | None: ...
+    def pass_age(self) -> float: ...
+
+
+_REASONS = {200: "OK", 202: "Accepted", 400: "Bad Request", 401: "Unauthorized",
+            404: "Not Found", 405: "Method Not Allowed", 413: "Payload Too Large",
+            503: "Service Unavailable"}  # fmt: skip
+
+
+class WebhookApp:
+    """The WSGI callable served by waitress (and called directly by tests)."""
+
+    def __init__(
+        self, routes: Routes, queue: EventQueue, metrics: Metrics, settings: ServiceSettings
+    ) -> None:
+        self.routes, self.queue, self.metrics, self.settings = routes, queue, metrics, settings
+        self.accepting = True  # False from SIGTERM on: new webhooks get 503 (Jira retries)
+        self.log = structlog.get_logger().bind(component="webhooks")
+        self._secrets = {
+            "jira": settings.jira_webhook_secret,
+            "youtrack": settings.youtrack_webhook_secret,
+        }
+
+    def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        try:
+            status, ctype, body = self._dispatch(environ)
+        except Exception as exc:  # last resort: a bug must not take the service down
+            self.log.error("request.error", error=type(exc).__name__)
+            status, ctype, body = 503, "text/plain", b"service error, retry later\n"
+        headers = [("Content-Type", ctype), ("Content-Length", str(len(body)))]
+        start_response(f"{status} {_REASONS.get(status, 'OK')}", headers)
+        return [body]
+
+    def _dispatch(self, environ: Environ) -> tuple[int, str, bytes]:
+        method = str(environ.get("REQUEST_METHOD", "GET")).upper()
+        path = str(environ.get("PATH_INFO", "") or "/").rstrip("/") or "/"
+        if path == "/healthz":
+            return self._healthz() if method in ("GET", "HEAD") else _text(405, "use GET")
+        if path == "/metrics":
+            if method not in ("GET", "HEAD"):
+                return _text(405, "use GET")
+            return 200, CONTENT_TYPE, self.metrics.render()
+        parts = path.split("/")
+        if len(parts) in (3, 4) and parts[1] == "webhooks" and parts[2] in _KEYS:
+            if method != "POST":
+                return _text(405, "use POST")
+            source = parts[2]
+            try:
+                status, text = self._webhook(source, parts[3] if len(parts) == 4 else None, environ)
+                outcome = text.split(":")[0]
+            except Reject as r:
+                status, outcome, text = r.status, r.outcome, r.reason
+                self.log.info("webhook.rejected", source=source, status=status, reason=text)
+            self.metrics.webhooks.labels(source, outcome).inc()
+            return _text(status, text)
+        return _text(404, "not found")
+
+    # -- webhooks -----------------------------------------------------------------------
+
+    def _webhook(self, source: str, name: str | None, environ: Environ) -> tuple[int, str]:
+        if not self.accepting:
+            raise Reject(503, "shutting_down", "shutting down, retry later")
+        tracker = self.routes.tracker_of_kind(source, name)
+        if tracker is None:
+            raise Reject(404, "no_tracker", f"no {source} tracker configured for this path")
+        body = self._body(environ)
+        self._verify(source, environ, body)
+        key, event = _issue_key(source, body)
+        if event in _IGNORED_EVENTS:
+            return 200, f"ignored: {event}"
+        delivery = _delivery_id(source, environ)
+        if not self.queue.put(tracker, key, delivery):
+            return 200, "duplicate: delivery already accepted"
+        self.log.info("webhook.accepted", tracker=tracker, issue=key, delivery=delivery)
+        return 202, f"accepted: {key}"
+
+    def _body(self, environ: Environ) -> bytes:
+        limit = self.settings.max_body_bytes
+        raw_length = str(environ.get("CONTENT_LENGTH") or "").strip()
+        if raw_length:
+            if not raw_length.isdigit():
+                raise Reject(400, "bad_request", "invalid Content-Length")
+            if int(raw_length) > limit:
+                raise Reject(413, "too_large", f"body larger than {limit} bytes")
+        stream = environ.get("wsgi.input")
+        want = min(int(raw_length), limit) if raw_length else limit + 1
+        body = stream.read(want) if stream is not None and want else b""
+        if len(body) > limit:
+            raise Reject(413, "too_large", f"body larger than {limit} bytes")
+        return body
+
+    def _verify(self, source: str, environ: Environ, body: bytes) -> None:
+        secret = self._secrets[source]
+        if secret is None:
+            if self.settings.webhook_allow_unsigned:
+                return
+            raise Reject(401, "unauthorized", f"no {source} webhook secret configured")
+        key = secret.get_secret_value().encode()
+        if source == "jira":
+            given = _header(environ, "X-Hub-Signature")
+            expected = "sha256=" + hmac.new(key, body, hashlib.sha256).hexdigest()
+            ok = hmac.compare_digest(expected.encode(), given.encode("latin-1", "replace"))
+        else:
+            given = _header(environ, "X-Sla-Sync-Secret") or _header(environ, "X-YouTrack-Token")
+            ok = hmac.compare_digest(key, given.encode("latin-1", "replace"))
+        if not given:
+            raise Reject(401, "unauthorized", "missing signature")
+        if not ok:
+            raise Reject(401, "unauthorized", "wrong signature")
+
+    # -- health -------------------------------------------------------------------------
+
+    def _healthz(self) -> tuple[int, str, bytes]:
+        age = self.routes.pass_age()
+        bound = self.settings.healthz_max_age_seconds
+        ok = age <= bound and self.accepting
+        doc = {
+            "status": "ok" if ok else "stale" if self.accepting else "stopping",
+            "last_pass_age_seconds": round(age, 3),
+            "max_age_seconds": bound,
+        }
+        return 200 if ok else 503, "application/json", json.dumps(doc).encode() + b"\n"
+
+
+def _text(status: int, line: str) -> tuple[int, str, bytes]:
+    return status, "text/plain; charset=utf-8", (line.replace("\n", " ") + "\n").encode()
+
+
+def _header(environ: Environ, name: str) -> str:
+    value = environ.get("HTTP_" + name.upper().replace("-", "_"))
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _delivery_id(source: str, environ: Environ) -> str | None:
+    raw = _header(environ, "X-Atlassian-Webhook-Identifier") if source == "jira" else ""
+    return f"{source}:{raw}" if raw and _DELIVERY_ID.fullmatch(raw) else None
+
+
+def _issue_key(source: str, body: bytes) -> tuple[str, str | None]:
+    """The issue key (and the event name) of a payload; 400 when there is none."""
+    try:
+        doc = json.loads(body)
+    except (ValueError, RecursionError):
+        raise Reject(400, "bad_request", "body is not JSON") from None
+    if not isinstance(doc, dict):
+        raise Reject(400, "bad_request", "body is not a JSON object")
+    issue = doc.get("issue")
+    issue = issue if isinstance(issue, dict) else {}
+    if source == "jira":
+        candidates = [issue.get("key")]
+        event = doc.get("webhookEvent")
+    else:
+        # Our workflow rule sends {"issueId": ...}; the Webhook Triggers app sends the issue.
+        project = doc.get("project") if isinstance(doc.get("project"), dict) else {}
+        number = doc.get("numberInProject")
+        composed = f"{project.get('shortName')}-{number}" if project and number else None
+        candidates = [
+            doc.get("issueId"), issue.get("idReadable"), issue.get("id"),
+            doc.get("idReadable"), composed,
+        ]  # fmt: skip
+        event = doc.get("event")
+    key = next((c for c in candidates if isinstance(c, str) and c), None)
+    if key is None:
+        raise Reject(400, "bad_request", "missing issue key")
+    if not _KEYS[source].fullmatch(key):
+        raise Reject(400, "bad_request", "issue key has the wrong shape")
+    return key, event if isinstance(event, str) else None
