@@ -25,7 +25,7 @@ def _machine() -> str:
 def main() -> int:
     """Run every benchmark section and print a table per section."""
     print(f"machine: {_machine()}")
-    sections = sys.argv[1:] or ["calendar", "compute", "sync"]
+    sections = sys.argv[1:] or ["calendar", "compute", "sync", "service"]
     if "calendar" in sections:
         r = engine.calendar_vs_businesstime()
         print(
@@ -72,6 +72,11 @@ def main() -> int:
                 f" process peak {r['peak_rss_mb']:.0f} MB; incremental pass re-read "
                 f"{r['inc_seen']} issues"
             )
+    if "service" in sections:
+        from bench import service
+
+        print("\n(4) service: webhook -> write-back at 50 changes/s for 60 s, queue intake")
+        service.main(60.0)
     return 0
 
 
