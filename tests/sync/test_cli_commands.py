@@ -238,3 +238,28 @@ def test_check_create_fields_creates_the_missing_sla_fields(tmp_path, capsys):
     assert code == 1 or "warning" in before
     assert "created field" in created
     assert {"SLA due", "SLA state", "SLA breached"} <= names
+
+
+def test_one_pass_covers_several_trackers_from_one_settings_file(tmp_path, capsys):
+    with (
+        start_sandbox(scenario="demo") as jira,
+        start_sandbox(tracker="youtrack", scenario="demo") as yt,
+    ):
+        cfg = _config(tmp_path, jira)
+        _edit(
+            cfg,
+            lambda d: d["trackers"].append(
+                {
+                    "name": "youtrack",
+                    "kind": "youtrack",
+                    "url": yt.url,
+                    "token": yt.token,
+                    "scope": "project: SUP",
+                }
+            ),
+        )
+        code = main(["--config", cfg, "sync"])
+        out = capsys.readouterr().out
+    assert code == 0
+    assert "sandbox: 50 issues, wrote 50" in out
+    assert "youtrack: 50 issues, wrote 50" in out
