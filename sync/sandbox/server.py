@@ -11,6 +11,7 @@ import json
 import random
 import re
 import socket
+import sys
 import threading
 import time
 import traceback
@@ -164,6 +165,12 @@ class SandboxServer(ThreadingHTTPServer):
         self.admin.add("GET", "/_sandbox/faults", self._get_faults, auth=False)
         self.admin.add("POST", "/_sandbox/faults", self._set_faults, auth=False)
         self.admin.add("DELETE", "/_sandbox/faults", self._clear_faults, auth=False)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away mid-answer (killed in a test) is not an error here."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
     def set_faults(self, rules: list[Mapping[str, Any]], *, replace: bool = True) -> None:
         """Install fault rules (replacing the current ones unless `replace=False`)."""
