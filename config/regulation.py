@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -19,6 +19,7 @@ from pydantic import (
     field_validator,
 )
 
+from config.notifications import Notifications
 from sla import (
     BusinessCalendar,
     CalendarSpec,
@@ -161,6 +162,7 @@ class _Regulation(_Strict):
     clock: _Clock = Field(default_factory=_Clock)
     metrics: list[_Metric] = Field(min_length=1)
     policies: list[_CustomerPolicy] = Field(default_factory=list)
+    notifications: Notifications = Field(default_factory=Notifications)
 
 
 @dataclass(frozen=True, eq=False)
@@ -170,6 +172,7 @@ class Regulation:
     path: Path
     policies: PolicySet
     names: Mapping[str, Mapping[str, str]]
+    notifications: Notifications = field(default_factory=Notifications)
 
     def name_of(self, kind: str, code: str) -> str:
         """The regulation's word for a code, e.g. name_of("resolutions", "resolved")."""
@@ -268,7 +271,7 @@ def _build(file: Path, model: _Regulation) -> Regulation:
         "channels": {k.value: v.name for k, v in model.channels.items()},
         "lines": {k.value: v.name for k, v in model.lines.items()},
     }
-    return Regulation(file, PolicySet(default, by_customer), names)
+    return Regulation(file, PolicySet(default, by_customer), names, model.notifications)
 
 
 def _metric(m: _Metric, targets: TargetsTable, where: str) -> Metric:

@@ -104,7 +104,7 @@ class SmtpSettings(_Strict):
     @model_validator(mode="after")
     def _sender(self) -> SmtpSettings:
         if self.host and not self.from_address:
-            raise ValueError("`from_address` is needed when `host` is set")
+            raise ValueError("a `from_address` too (the sender), since `host` is set")
         return self
 
     def secrets(self) -> tuple[str, ...]:

@@ -158,7 +158,12 @@ class _IssueMapper:
         email = fields.get(self.f.id("requester_email") or "")
         if isinstance(email, Mapping):
             email = email.get("emailAddress")
-        return MappedIssue(timeline, tuple(self.warnings), option_value(email))
+        # Service desks: the reporter is the requester when no field says otherwise (the
+        # address is hidden on Cloud unless the user's profile makes it visible).
+        reporter = fields.get("reporter")
+        fallback = reporter.get("emailAddress") if isinstance(reporter, Mapping) else None
+        email = option_value(email) or option_value(fallback)
+        return MappedIssue(timeline, tuple(self.warnings), email)
 
     # -- history --
 

@@ -9,6 +9,7 @@ from config.regulation import Regulation, load_regulation
 from config.settings import Settings
 from sla import ConfigError
 from sync.binding import Binding, connect
+from sync.mailer import Mailer
 from sync.runner import PassOptions, Runner
 from sync.store import StateStore
 
@@ -40,6 +41,8 @@ class App:
         self._on_response = on_response
         self._on_issue = on_issue
         self._runners: dict[str, Runner] = {}
+        # One SMTP relay for every tracker; none configured means no closure e-mails.
+        self.mailer = Mailer(settings.smtp) if settings.smtp.host else None
 
     def bindings(self) -> list[Binding]:
         """One binding per configured tracker."""
@@ -51,7 +54,13 @@ class App:
             if cfg.name not in self._runners:
                 binding = connect(cfg, self.settings.retry, self._on_response)
                 self._runners[cfg.name] = Runner(
-                    binding, self.regulation, self.store, self.clock, self.options, self._on_issue
+                    binding,
+                    self.regulation,
+                    self.store,
+                    self.clock,
+                    self.options,
+                    self._on_issue,
+                    mailer=self.mailer,
                 )
         return list(self._runners.values())
 

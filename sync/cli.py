@@ -38,6 +38,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
     secrets = [s for t in settings.all_trackers() for s in t.secrets()]
     secrets += settings.service.secrets()
+    secrets += settings.smtp.secrets()
     configure_logging(settings.log_format, settings.log_level, secrets)
     return settings
 

@@ -21,6 +21,7 @@ from sla.instant import to_us
 from sync import writeback
 from sync.binding import Binding, lookback_start
 from sync.errors import SkippableIssueError
+from sync.mailer import Mailer
 from sync.store import StateStore
 from sync.writeback import Plan
 
@@ -77,6 +78,7 @@ class Runner:
         clock: Callable[[], datetime],
         options: PassOptions | None = None,
         on_issue: Callable[[str, IssueOutcome], None] | None = None,
+        mailer: Mailer | None = None,
     ) -> None:
         self.b = binding
         self.regulation = regulation
@@ -93,6 +95,7 @@ class Runner:
             self.options.hours_refresh,
             self.options.breach_comment,
             lambda key, detail: self.log.warning("mapping", issue=key, detail=detail),
+            mailer,
         )
         self._catalog_ready = False
 

@@ -7,6 +7,7 @@ cursor only after the writes of its page succeeded, an intent before a comment i
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -34,6 +35,14 @@ CREATE TABLE IF NOT EXISTS intents (
     state TEXT NOT NULL,              -- 'intended' before the side effect, 'done' after
     at_us INTEGER NOT NULL,
     PRIMARY KEY (tracker, key, kind));
+CREATE TABLE IF NOT EXISTS notices (
+    tracker TEXT NOT NULL, key TEXT NOT NULL,
+    event TEXT NOT NULL,              -- 'ack', 'closure:<epoch ms of the closure>'
+    channel TEXT NOT NULL,            -- 'comment' | 'email'
+    recipient TEXT, subject TEXT, body TEXT NOT NULL, message_id TEXT,
+    state TEXT NOT NULL,              -- pending -> sending -> sent | failed | superseded
+    attempts INTEGER NOT NULL DEFAULT 0, error TEXT, at_us INTEGER NOT NULL,
+    PRIMARY KEY (tracker, key, event));
 """
 
 
@@ -47,6 +56,24 @@ class IssueState:
     state: str | None
     breached: bool | None
     due_us: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeRow:
+    """One notification of one issue, as recorded before (and after) it was sent."""
+
+    event: str
+    channel: str
+    recipient: str | None
+    subject: str | None
+    body: str
+    message_id: str | None
+    state: str
+    attempts: int
+    error: str | None
+
+
+_NOTICE_COLS = "event, channel, recipient, subject, body, message_id, state, attempts, error"
 
 
 class StateStore:
@@ -208,3 +235,60 @@ class StateStore:
             db.execute(
                 "DELETE FROM intents WHERE tracker=? AND key=? AND kind=?", (tracker, key, kind)
             )
+
+    # -- notices (sync/notify.py: recorded with their text before they are sent) ---------
+
+    def notice(self, tracker: str, key: str, event: str) -> NoticeRow | None:
+        """One notification of an issue, if it was ever due."""
+        row = self._one(
+            f"SELECT {_NOTICE_COLS} FROM notices WHERE tracker=? AND key=? AND event=?",
+            tracker,
+            key,
+            event,
+        )
+        return NoticeRow(*row) if row else None
+
+    def open_notices(self, tracker: str, key: str) -> list[NoticeRow]:
+        """Notifications of an issue not yet sent nor given up ('pending', 'sending')."""
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {_NOTICE_COLS} FROM notices WHERE tracker=? AND key=? "
+                "AND state IN ('pending', 'sending') ORDER BY at_us, event",
+                (tracker, key),
+            ).fetchall()
+        return [NoticeRow(*r) for r in rows]
+
+    def add_notice(self, tracker: str, key: str, n: NoticeRow, at_us: int) -> None:
+        """Record a due notification with its final text ('pending'); a second add is a no-op."""
+        with self._tx() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO notices VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (tracker, key, *dataclasses.astuple(n)[:6], "pending", 0, None, at_us),
+            )
+
+    def mark_notice(
+        self,
+        tracker: str,
+        key: str,
+        event: str,
+        state: str,
+        at_us: int,
+        *,
+        attempts: int | None = None,
+        error: str | None = None,
+    ) -> None:
+        """Move a notification on: 'sending' before the side effect, then 'sent' / 'failed'."""
+        with self._tx() as db:
+            db.execute(
+                "UPDATE notices SET state=?, at_us=?, attempts=coalesce(?, attempts), error=? "
+                "WHERE tracker=? AND key=? AND event=?",
+                (state, at_us, attempts, error, tracker, key, event),
+            )
+
+    def notice_counts(self, tracker: str) -> dict[str, int]:
+        """Notifications per state (for metrics and reports)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT state, count(*) FROM notices WHERE tracker=? GROUP BY state", (tracker,)
+            ).fetchall()
+        return {r[0]: r[1] for r in rows}

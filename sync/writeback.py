@@ -15,8 +15,11 @@ from config.regulation import Regulation
 from mappings.raw import RawIssue
 from sla import ClockState, Policy, SlaResult, compute
 from sla.instant import to_us
+from sync import notify
 from sync.binding import Binding
-from sync.store import IssueState, StateStore
+from sync.errors import SkippableIssueError
+from sync.mailer import Mailer
+from sync.store import IssueState, NoticeRow, StateStore
 
 BREACH_COMMENT = "breach_comment"
 
@@ -35,6 +38,7 @@ class Plan:
     labels_remove: list[str] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
     comment: str | None = None
+    notices: list[NoticeRow] = field(default_factory=list)  # sync/notify.py
     human: bool = True
     hours_due: bool = True
     state: str = ""
@@ -55,16 +59,23 @@ class Context:
     hours_refresh: timedelta
     breach_comment: bool | None
     warn: Callable[[str, str], None]
+    mailer: Mailer | None = None  # None: no SMTP relay configured, no closure e-mails
 
 
 def compute_result(ctx: Context, raw: RawIssue, now: datetime) -> tuple[SlaResult, Policy]:
     """Map the raw issue and compute its SLA under the customer's policy."""
+    _, result, policy = map_and_compute(ctx, raw, now)
+    return result, policy
+
+
+def map_and_compute(ctx: Context, raw: RawIssue, now: datetime) -> tuple[Any, SlaResult, Policy]:
+    """`compute_result`, plus the mapped issue (requester e-mail, timeline)."""
     b = ctx.binding
     mapped = b.mapping.map_issue(raw, b.profile, b.catalog, status_categories=b.status_categories)
     for warning in mapped.warnings:
         ctx.warn(raw.key, warning)
     policy = ctx.regulation.policies.for_customer(mapped.timeline.customer)
-    return compute(mapped.timeline, policy, now), policy
+    return mapped, compute(mapped.timeline, policy, now), policy
 
 
 def plan(ctx: Context, raw: RawIssue, dedupe: bool, keep_result: bool = True) -> Plan:
@@ -85,7 +96,7 @@ def plan(ctx: Context, raw: RawIssue, dedupe: bool, keep_result: bool = True) ->
     ):
         p.duplicate = True  # this version was processed already (overlap re-read)
         return p
-    result, policy = compute_result(ctx, raw, now)
+    mapped, result, policy = map_and_compute(ctx, raw, now)
     p.human = changed_by_someone_else(ctx, raw, seen)
     refresh_us = ctx.hours_refresh // timedelta(microseconds=1)
     p.hours_due = (
@@ -108,6 +119,8 @@ def plan(ctx: Context, raw: RawIssue, dedupe: bool, keep_result: bool = True) ->
     text = m.breach_comment(result, b.profile, ctx.breach_comment)
     if text and ctx.store.intent(b.name, raw.key, BREACH_COMMENT) != "done":
         p.comment = text
+    p.notices = notify.plan(ctx, raw.key, mapped, result, policy, seen, now)
+    p.lines += notify.lines(p.notices)
     # A pass holds every plan until it writes: keep the few numbers the store needs, and the
     # full result (segments and all) only when the caller shows it.
     p.state, p.breached = result.state.value, result.breached
@@ -129,6 +142,7 @@ def apply(ctx: Context, p: Plan) -> tuple[str, bool]:
     if writes:
         b.tracker.update(p.key, p.fields, labels_add=p.labels_add, labels_remove=p.labels_remove)
     commented = bool(p.comment) and comment_once(ctx, p.key, p.comment or "")
+    delivery = notify.apply(ctx, p.key, p.notices)
     ctx.store.record_issue(
         b.name,
         p.key,
@@ -139,7 +153,9 @@ def apply(ctx: Context, p: Plan) -> tuple[str, bool]:
         due_us=p.due_us,
         hours_written_us=p.hours_written_us,
     )
-    if writes or commented:
+    if delivery.problems:  # after record_issue: the failure makes the next pass retry
+        raise SkippableIssueError(p.key, "; ".join(delivery.problems))
+    if writes or commented or delivery.sent:
         return "written", commented
     return ("unchanged" if p.human or p.seen is None else "own-write"), False
 
