@@ -8,13 +8,12 @@ lets it write next to `StateStore`.
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from sync.sqlite_db import SqliteFile
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS webhook_queue (
@@ -47,41 +46,21 @@ class EventQueue:
     """Webhook events per (tracker, issue key), oldest first, with delivery-id de-duplication."""
 
     def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-        if str(path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(
-            str(path), timeout=30, check_same_thread=False, isolation_level=None
-        )
-        self._lock = threading.Lock()
-        self._db.execute("PRAGMA journal_mode=WAL")
         # FULL, not NORMAL: the 202 promises the event survives a power cut, not just a crash.
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(_SCHEMA)
+        self._f = SqliteFile(path, _SCHEMA, synchronous="FULL")
+        self.path = self._f.path
         self._added = threading.Condition()
 
     def close(self) -> None:
         """Close the connection."""
-        with self._lock:
-            self._db.close()
-
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+        self._f.close()
 
     def put(
         self, tracker: str, key: str, delivery_id: str | None = None, now_us: int | None = None
     ) -> bool:
         """Commit one event; False (nothing queued) when `delivery_id` was seen already."""
         at = _now_us() if now_us is None else now_us
-        with self._tx() as db:
+        with self._f.tx() as db:
             if delivery_id:
                 cur = db.execute(
                     "INSERT OR IGNORE INTO webhook_seen VALUES (?, ?)", (delivery_id, at)
@@ -109,15 +88,15 @@ class EventQueue:
 
     def oldest(self) -> tuple[str, str, int] | None:
         """(tracker, key, received_us) of the oldest queued event, if any."""
-        with self._lock:
-            return self._db.execute(
+        with self._f.lock:
+            return self._f.db.execute(
                 "SELECT tracker, key, received_us FROM webhook_queue ORDER BY id LIMIT 1"
             ).fetchone()
 
     def take(self, tracker: str, key: str) -> Batch | None:
         """Every event queued so far for one issue (rows stay until `done`)."""
-        with self._lock:
-            rows = self._db.execute(
+        with self._f.lock:
+            rows = self._f.db.execute(
                 "SELECT id, received_us FROM webhook_queue WHERE tracker=? AND key=? ORDER BY id",
                 (tracker, key),
             ).fetchall()
@@ -127,15 +106,15 @@ class EventQueue:
 
     def done(self, batch: Batch) -> None:
         """Delete a processed batch; events that arrived meanwhile stay queued."""
-        with self._tx() as db:
+        with self._f.tx() as db:
             db.executemany("DELETE FROM webhook_queue WHERE id=?", [(i,) for i in batch.ids])
 
     def depth(self) -> int:
         """Queued events (not yet processed)."""
-        with self._lock:
-            return self._db.execute("SELECT count(*) FROM webhook_queue").fetchone()[0]
+        with self._f.lock:
+            return self._f.db.execute("SELECT count(*) FROM webhook_queue").fetchone()[0]
 
     def prune_seen(self, older_than_us: int) -> int:
         """Forget delivery ids received before `older_than_us`; returns how many."""
-        with self._tx() as db:
+        with self._f.tx() as db:
             return db.execute("DELETE FROM webhook_seen WHERE at_us < ?", (older_than_us,)).rowcount

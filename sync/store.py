@@ -8,12 +8,10 @@ cursor only after the writes of its page succeeded, an intent before a comment i
 from __future__ import annotations
 
 import dataclasses
-import sqlite3
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from sync.sqlite_db import SqliteFile
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS cursors (
@@ -80,48 +78,25 @@ class StateStore:
     """Cursors, per-issue state and side-effect intents in one SQLite file."""
 
     def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-        if str(path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(
-            str(path), timeout=30, check_same_thread=False, isolation_level=None
-        )
-        self._lock = threading.RLock()
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
+        self._f = SqliteFile(path, _SCHEMA, synchronous="NORMAL")
+        self.path = self._f.path
 
     def close(self) -> None:
         """Close the connection."""
-        self._db.close()
-
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
-
-    def _one(self, sql: str, *args: object) -> tuple | None:
-        with self._lock:
-            return self._db.execute(sql, args).fetchone()
+        self._f.close()
 
     # -- cursors ------------------------------------------------------------------------
 
     def cursor(self, tracker: str, scope: str) -> int | None:
         """The `updated` instant up to which every issue of the scope was processed."""
-        row = self._one(
+        row = self._f.one(
             "SELECT updated_us FROM cursors WHERE tracker=? AND scope=?", tracker, scope
         )
         return row[0] if row else None
 
     def advance_cursor(self, tracker: str, scope: str, updated_us: int) -> None:
         """Move the cursor forward (never back)."""
-        with self._tx() as db:
+        with self._f.tx() as db:
             db.execute(
                 "INSERT INTO cursors VALUES (?, ?, ?) ON CONFLICT(tracker, scope) DO UPDATE "
                 "SET updated_us = max(updated_us, excluded.updated_us)",
@@ -132,7 +107,7 @@ class StateStore:
 
     def issue(self, tracker: str, key: str) -> IssueState | None:
         """What was recorded for an issue, if anything."""
-        row = self._one(
+        row = self._f.one(
             "SELECT seen_updated_us, check_us, hours_written_us, state, breached, due_us "
             "FROM issues WHERE tracker=? AND key=?",
             tracker,
@@ -157,7 +132,7 @@ class StateStore:
         hours_written_us: int | None = None,
     ) -> None:
         """Remember an issue after it was processed (and its writes succeeded)."""
-        with self._tx() as db:
+        with self._f.tx() as db:
             db.execute(
                 "INSERT INTO issues VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT(tracker, key) DO UPDATE SET seen_updated_us=excluded.seen_updated_us,"
@@ -179,8 +154,8 @@ class StateStore:
 
     def due_for_check(self, tracker: str, now_us: int, limit: int = 1000) -> list[str]:
         """Issues whose result may have flipped by `now` (deadline, at-risk, hours refresh)."""
-        with self._lock:
-            rows = self._db.execute(
+        with self._f.lock:
+            rows = self._f.db.execute(
                 "SELECT key FROM issues WHERE tracker=? AND check_us IS NOT NULL AND check_us<=? "
                 "ORDER BY check_us LIMIT ?",
                 (tracker, now_us, limit),
@@ -189,8 +164,8 @@ class StateStore:
 
     def count_by_state(self, tracker: str) -> dict[str, int]:
         """Issues per clock state (for metrics)."""
-        with self._lock:
-            rows = self._db.execute(
+        with self._f.lock:
+            rows = self._f.db.execute(
                 "SELECT state, count(*) FROM issues WHERE tracker=? GROUP BY state", (tracker,)
             ).fetchall()
         return {r[0]: r[1] for r in rows}
@@ -199,15 +174,15 @@ class StateStore:
 
     def record_failure(self, tracker: str, key: str, reason: str, at_us: int) -> None:
         """Remember a skipped issue so the next pass retries it."""
-        with self._tx() as db:
+        with self._f.tx() as db:
             db.execute(
                 "INSERT OR REPLACE INTO failures VALUES (?, ?, ?, ?)", (tracker, key, reason, at_us)
             )
 
     def failures(self, tracker: str) -> dict[str, str]:
         """Issues that failed last time, with the reason."""
-        with self._lock:
-            rows = self._db.execute(
+        with self._f.lock:
+            rows = self._f.db.execute(
                 "SELECT key, reason FROM failures WHERE tracker=?", (tracker,)
             ).fetchall()
         return dict(rows)
@@ -216,14 +191,14 @@ class StateStore:
 
     def intent(self, tracker: str, key: str, kind: str) -> str | None:
         """'intended', 'done' or None for a side effect (comment, e-mail) of an issue."""
-        row = self._one(
+        row = self._f.one(
             "SELECT state FROM intents WHERE tracker=? AND key=? AND kind=?", tracker, key, kind
         )
         return row[0] if row else None
 
     def mark_intent(self, tracker: str, key: str, kind: str, state: str, at_us: int) -> None:
         """Record that a side effect is about to happen ('intended') or happened ('done')."""
-        with self._tx() as db:
+        with self._f.tx() as db:
             db.execute(
                 "INSERT OR REPLACE INTO intents VALUES (?, ?, ?, ?, ?)",
                 (tracker, key, kind, state, at_us),
@@ -231,7 +206,7 @@ class StateStore:
 
     def clear_intent(self, tracker: str, key: str, kind: str) -> None:
         """Forget a side effect (e.g. a breach that is no longer a breach)."""
-        with self._tx() as db:
+        with self._f.tx() as db:
             db.execute(
                 "DELETE FROM intents WHERE tracker=? AND key=? AND kind=?", (tracker, key, kind)
             )
@@ -240,7 +215,7 @@ class StateStore:
 
     def notice(self, tracker: str, key: str, event: str) -> NoticeRow | None:
         """One notification of an issue, if it was ever due."""
-        row = self._one(
+        row = self._f.one(
             f"SELECT {_NOTICE_COLS} FROM notices WHERE tracker=? AND key=? AND event=?",
             tracker,
             key,
@@ -250,8 +225,8 @@ class StateStore:
 
     def open_notices(self, tracker: str, key: str) -> list[NoticeRow]:
         """Notifications of an issue not yet sent nor given up ('pending', 'sending')."""
-        with self._lock:
-            rows = self._db.execute(
+        with self._f.lock:
+            rows = self._f.db.execute(
                 f"SELECT {_NOTICE_COLS} FROM notices WHERE tracker=? AND key=? "
                 "AND state IN ('pending', 'sending') ORDER BY at_us, event",
                 (tracker, key),
@@ -260,7 +235,7 @@ class StateStore:
 
     def add_notice(self, tracker: str, key: str, n: NoticeRow, at_us: int) -> None:
         """Record a due notification with its final text ('pending'); a second add is a no-op."""
-        with self._tx() as db:
+        with self._f.tx() as db:
             db.execute(
                 "INSERT OR IGNORE INTO notices VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (tracker, key, *dataclasses.astuple(n)[:6], "pending", 0, None, at_us),
@@ -278,7 +253,7 @@ class StateStore:
         error: str | None = None,
     ) -> None:
         """Move a notification on: 'sending' before the side effect, then 'sent' / 'failed'."""
-        with self._tx() as db:
+        with self._f.tx() as db:
             db.execute(
                 "UPDATE notices SET state=?, at_us=?, attempts=coalesce(?, attempts), error=? "
                 "WHERE tracker=? AND key=? AND event=?",
@@ -287,8 +262,8 @@ class StateStore:
 
     def notice_counts(self, tracker: str) -> dict[str, int]:
         """Notifications per state (for metrics and reports)."""
-        with self._lock:
-            rows = self._db.execute(
+        with self._f.lock:
+            rows = self._f.db.execute(
                 "SELECT state, count(*) FROM notices WHERE tracker=? GROUP BY state", (tracker,)
             ).fetchall()
         return {r[0]: r[1] for r in rows}
