@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from mappings.values import parse_datetime
 from sla.errors import UnknownValueError
 
 
@@ -16,3 +19,23 @@ class MappingError(UnknownValueError):
         # The base class builds a generic text; ours names the issue, the value and the profile.
         self.args = (message,)
         self.key = key
+
+
+def issue_time(key: str, what: str, value: object) -> datetime:
+    """A tracker timestamp of issue `key` (ISO with offset, or epoch), or a MappingError."""
+    try:
+        return parse_datetime(value)
+    except (ValueError, TypeError, OverflowError):
+        raise MappingError(
+            f"{key}: {what} {value!r} is not a timestamp with a UTC offset",
+            key=key,
+            kind=what,
+            value=value,
+        ) from None
+
+
+def registration_time(key: str, registered: object, created: object) -> datetime:
+    """The mapped registered-at value when set (phone requests), else the creation time."""
+    if registered not in (None, ""):
+        return issue_time(key, "registered-at field", registered)
+    return issue_time(key, "created", created)

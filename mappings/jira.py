@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from mappings.errors import MappingError
+from mappings.errors import MappingError, issue_time, registration_time
 from mappings.jira_check import Finding, check_profile
 from mappings.jira_write import (
     DesiredFields,
@@ -31,7 +31,7 @@ from mappings.profile import (
     resolve_fields,
 )
 from mappings.raw import RawIssue
-from mappings.values import norm_key, option_value, parse_datetime
+from mappings.values import norm_key, option_value
 from sla.enums import Line, Priority, Resolution, Status
 from sla.errors import UnknownValueError
 from sla.timeline import Change, Timeline
@@ -296,20 +296,10 @@ class _IssueMapper:
     def _registered_at(self) -> datetime:
         field_id = self.f.id("registered_at")
         value = self.raw.fields.get(field_id) if field_id else None
-        if value not in (None, ""):
-            return self._time("registered-at field", value)
-        return self._time("created", self.raw.fields.get("created"))
+        return registration_time(self.raw.key, value, self.raw.fields.get("created"))
 
     def _time(self, what: str, value: object) -> datetime:
-        try:
-            return parse_datetime(value)
-        except (ValueError, TypeError, OverflowError):
-            raise MappingError(
-                f"{self.raw.key}: {what} {value!r} is not a timestamp with a UTC offset",
-                key=self.raw.key,
-                kind=what,
-                value=value,
-            ) from None
+        return issue_time(self.raw.key, what, value)
 
 
 def id_and_name(obj: object) -> tuple[Any, Any]:

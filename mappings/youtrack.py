@@ -15,11 +15,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from mappings.errors import MappingError
+from mappings.errors import MappingError, issue_time, registration_time
 from mappings.jira import MappedIssue
 from mappings.profile import CatalogLike, FieldCatalog, Profile, as_catalog, resolve_fields
 from mappings.raw import FieldDef, RawIssue
-from mappings.values import norm_key, option_value, parse_datetime
+from mappings.values import norm_key, option_value
 from sla.enums import Line, Priority, Resolution, Status
 from sla.errors import UnknownValueError
 from sla.timeline import Change, Timeline
@@ -312,20 +312,10 @@ class _Mapper:
 
     def _registered_at(self) -> datetime:
         value = self._field("registered_at")
-        if value not in (None, ""):
-            return self._time("registered-at field", value)
-        return self._time("created", self.raw.fields.get("created"))
+        return registration_time(self.raw.key, value, self.raw.fields.get("created"))
 
     def _time(self, what: str, value: object) -> datetime:
-        try:
-            return parse_datetime(value)
-        except (ValueError, TypeError, OverflowError):
-            raise MappingError(
-                f"{self.raw.key}: {what} {value!r} is not a timestamp",
-                key=self.raw.key,
-                kind=what,
-                value=value,
-            ) from None
+        return issue_time(self.raw.key, what, value)
 
 
 _KEYS = ("status", "priority", "resolution", "line")
