@@ -69,8 +69,9 @@ def main() -> int:
                 )
             print(
                 f"  {mode:<11}memory: RSS growth during the full pass {r['rss_growth_mb']:.0f} MB,"
-                f" process peak {r['peak_rss_mb']:.0f} MB; incremental pass re-read "
-                f"{r['inc_seen']} issues"
+                f" process peak {r['peak_rss_mb']:.0f} MB (the sandbox, holding every issue and"
+                f" history, runs in this process); the incremental pass read {r['inc_seen']}"
+                f" issues for {r['inc_writes']} writes (JQL dates are whole minutes)"
             )
     if "service" in sections:
         from bench import service

@@ -7,6 +7,7 @@ the incremental pass and the breach sweep. All of them hand `Command`s to `Servi
 
 from __future__ import annotations
 
+import logging
 import signal
 import sys
 from collections.abc import Callable
@@ -90,6 +91,9 @@ class Runtime:
         """Listen, start the worker and the scheduler, block until a stop signal; exit code."""
         from waitress import create_server
 
+        # waitress warns "Task queue depth is N" whenever a request waits for a thread; under
+        # a burst that is expected (the queue, not waitress, is what must not lose events).
+        logging.getLogger("waitress.queue").setLevel(logging.ERROR)
         s = self.settings
         server = create_server(
             self.wsgi,
