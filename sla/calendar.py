@@ -131,7 +131,8 @@ class BusinessCalendar:
 
     def business_seconds(self, start: datetime, end: datetime) -> float:
         """Working seconds between two aware instants (negative when end < start)."""
-        return self.business_us(to_us(start, "start"), to_us(end, "end")) / 1e6
+        cum = self.cumulative_us
+        return (cum(to_us(end, "end")) - cum(to_us(start, "start"))) / 1e6
 
     def add_business_seconds(self, start: datetime, seconds: float) -> datetime:
         """The earliest instant at which `seconds` of working time have passed since `start`."""
@@ -157,10 +158,13 @@ class BusinessCalendar:
         span = self._span
         if span is None or not span.lo_us <= t < span.hi_us:
             span = self._cover(t)
-        k = bisect_right(span.starts, t) - 1
+        starts = span.starts
+        k = bisect_right(starts, t) - 1
         if k < 0:
             return span.cum_lo
-        return span.cum_starts[k] + min(t - span.starts[k], span.ends[k] - span.starts[k])
+        end = span.ends[k]
+        # Inside interval k: the part of it before t; past it: all of it (the gap adds nothing).
+        return span.cum_starts[k] + ((t if t < end else end) - starts[k])
 
     def business_us(self, start: int, end: int) -> int:
         """Working microseconds between two epoch-microsecond instants."""

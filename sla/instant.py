@@ -21,7 +21,10 @@ def require_aware(what: str, value: datetime) -> datetime:
 
 def to_us(dt: datetime, what: str = "datetime") -> int:
     """Epoch microseconds of an aware datetime (naive ones raise NaiveDatetimeError)."""
-    tz = getattr(dt, "tzinfo", None)
+    try:
+        tz = dt.tzinfo
+    except AttributeError:
+        tz = None
     if tz is None or (type(tz) not in _FIXED_OR_IANA and dt.utcoffset() is None):
         require_aware(what, dt)
     # timestamp() is exact to well under a microsecond, so its whole seconds are exact (UTC
