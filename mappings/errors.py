@@ -39,3 +39,15 @@ def registration_time(key: str, registered: object, created: object) -> datetime
     if registered not in (None, ""):
         return issue_time(key, "registered-at field", registered)
     return issue_time(key, "created", created)
+
+
+def not_mapped(
+    key: str, kind: str, value: object, source: str, section: str, extra: str = ""
+) -> MappingError:
+    """`SUP-1: status 'X' is not mapped in mappings/jira.yaml (statuses)…` for one issue."""
+    return MappingError(
+        f"{key}: {kind} {value!r} is not mapped in {source} ({section}){extra}",
+        key=key,
+        kind=kind,
+        value=value,
+    )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from mappings.errors import MappingError, issue_time, registration_time
+from mappings.errors import MappingError, issue_time, not_mapped, registration_time
 from mappings.jira_check import Finding, check_profile
 from mappings.jira_write import (
     DesiredFields,
@@ -216,13 +216,7 @@ class _IssueMapper:
     # -- values --
 
     def _fail(self, kind: str, value: object, section: str, extra: str = "") -> MappingError:
-        return MappingError(
-            f"{self.raw.key}: {kind} {value!r} is not mapped in "
-            f"{self.profile.source} ({section}){extra}",
-            key=self.raw.key,
-            kind=kind,
-            value=value,
-        )
+        return not_mapped(self.raw.key, kind, value, self.profile.source, section, extra)
 
     def _status(self, sid: object, name: object) -> Status:
         if hit := self.profile.statuses.match(sid, name):

@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from mappings.errors import MappingError, issue_time, registration_time
+from mappings.errors import MappingError, issue_time, not_mapped, registration_time
 from mappings.jira import MappedIssue
 from mappings.profile import CatalogLike, FieldCatalog, Profile, as_catalog, resolve_fields
 from mappings.raw import FieldDef, RawIssue
@@ -215,13 +215,7 @@ class _Mapper:
         return Change(at=at, **values) if values else None
 
     def _fail(self, kind: str, value: object, section: str, extra: str = "") -> MappingError:
-        return MappingError(
-            f"{self.raw.key}: {kind} {value!r} is not mapped in "
-            f"{self.profile.source} ({section}){extra}",
-            key=self.raw.key,
-            kind=kind,
-            value=value,
-        )
+        return not_mapped(self.raw.key, kind, value, self.profile.source, section, extra)
 
     def _status(self, raw_value: Any) -> Status:
         name = field_value(raw_value)
