@@ -96,6 +96,13 @@ def _retry_after(response: requests.Response) -> float | None:
 class RetryingHttp:
     """Sends requests through a `requests.Session` and applies the retry/error policy."""
 
+    tracker_title = "Jira"  # in messages; subclasses for other trackers set their own
+    hints = _HINTS
+
+    def error_detail(self, response: requests.Response) -> str:
+        """The tracker's own error text from a response body (never its headers)."""
+        return error_text(response)
+
     def __init__(
         self,
         session: requests.Session,
@@ -153,7 +160,8 @@ class RetryingHttp:
                 status = response.status_code if response is not None else None
                 raise RetriableTrackerError(
                     f"{shown} still failing after {attempt} attempts in {elapsed:.0f}s "
-                    f"(last: {failure}); Jira is overloaded or unreachable, retry later",
+                    f"(last: {failure}); {self.tracker_title} is overloaded or unreachable, "
+                    "retry later",
                     status=status,
                     url=shown,
                 ) from None
@@ -187,7 +195,7 @@ class RetryingHttp:
         # and SSO front-ends answer with a 200 HTML page. Neither is data.
         if "AUTHENTICATED_FAILED" in response.headers.get("X-Seraph-LoginReason", ""):
             raise FatalTrackerError(
-                f"{shown} -> login failed: {_HINTS[401]}", status=401, url=shown
+                f"{shown} -> login failed: {self.hints[401]}", status=401, url=shown
             )
         if not response.content.strip():
             return None
@@ -196,8 +204,8 @@ class RetryingHttp:
         except ValueError:
             kind = response.headers.get("Content-Type", "unknown content")
             raise FatalTrackerError(
-                f"{shown} -> HTTP {response.status_code} with {kind}, not JSON: {_HINTS[404]} "
-                "(an SSO page or proxy answered instead of Jira?)",
+                f"{shown} -> HTTP {response.status_code} with {kind}, not JSON: {self.hints[404]} "
+                f"(an SSO page or proxy answered instead of {self.tracker_title}?)",
                 status=response.status_code,
                 url=shown,
             ) from None
@@ -212,10 +220,11 @@ class RetryingHttp:
     def _client_error(
         self, status: int, response: requests.Response, shown: str, key: str | None
     ) -> Exception:
-        detail = self._redact(error_text(response))
+        detail = self._redact(self.error_detail(response))
+        name = self.tracker_title
         if status == 400 and key is not None:
-            return SkippableIssueError(key, f"Jira rejected the write (HTTP 400): {detail}")
-        hint = _HINTS.get(status, "Jira refused the request; retrying will not help")
+            return SkippableIssueError(key, f"{name} rejected the write (HTTP 400): {detail}")
+        hint = self.hints.get(status, f"{name} refused the request; retrying will not help")
         text = f"{shown} -> HTTP {status}: {hint}" + (f" ({detail})" if detail else "")
         self._log.error("tracker.request_failed", request=shown, status=status)
         return FatalTrackerError(text, status=status, url=shown)

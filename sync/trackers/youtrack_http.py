@@ -15,7 +15,6 @@ import requests
 
 from mappings.raw import FieldDef
 from sla.errors import NaiveDatetimeError
-from sync.errors import FatalTrackerError, SkippableIssueError
 from sync.trackers.http import RetryingHttp
 
 __all__ = [
@@ -138,13 +137,9 @@ def yt_error_text(response: requests.Response | None, limit: int = 500) -> str:
 class YouTrackHttp(RetryingHttp):
     """`RetryingHttp` with YouTrack error wording; the retry loop itself is inherited."""
 
-    def _client_error(
-        self, status: int, response: requests.Response, shown: str, key: str | None
-    ) -> Exception:
-        detail = self._redact(yt_error_text(response))
-        if status == 400 and key is not None:
-            return SkippableIssueError(key, f"YouTrack rejected the write (HTTP 400): {detail}")
-        hint = _HINTS.get(status, "YouTrack refused the request; retrying will not help")
-        text = f"{shown} -> HTTP {status}: {hint}" + (f" ({detail})" if detail else "")
-        self._log.error("tracker.request_failed", request=shown, status=status)
-        return FatalTrackerError(text, status=status, url=shown)
+    tracker_title = "YouTrack"
+    hints = _HINTS
+
+    def error_detail(self, response: requests.Response) -> str:
+        """YouTrack's `error_description` (and children) from a response body."""
+        return yt_error_text(response)
