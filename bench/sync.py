@@ -37,6 +37,23 @@ def _minimum(counts: dict[tuple[str, str], int]) -> int:
     )
 
 
+def _measure(sb, runner, label: str) -> dict[str, object]:
+    """One pass: wall time, requests against the minimum, writes, issues read."""
+    sb.reset_requests()
+    t0 = time.perf_counter()
+    report = runner.sync_since()
+    elapsed = time.perf_counter() - t0
+    counts = _counts(sb)
+    return {
+        f"{label}_s": elapsed,
+        f"{label}_requests": sum(counts.values()),
+        f"{label}_minimum": _minimum(counts),
+        f"{label}_writes": report.writes,
+        f"{label}_seen": len(report.issues),
+        f"{label}_failed": len(report.failed),
+    }
+
+
 def run_pass_bench(
     mode: str, n: int = 10_000, changes: int = 10, changed_share: float = 0.01
 ) -> dict[str, object]:
@@ -65,42 +82,15 @@ def run_pass_bench(
         app = App(settings)
         runner = app.runner()
         rss0 = _rss_mb()
-        t0 = time.perf_counter()
-        full = runner.sync_since()
-        out["full_s"] = time.perf_counter() - t0
-        counts = _counts(sb)
-        out["full_requests"] = sum(counts.values())
-        out["full_minimum"] = _minimum(counts)
-        out["full_writes"] = full.writes
+        out.update(_measure(sb, runner, "full"))
         out["rss_growth_mb"] = _rss_mb() - rss0
-        out["failed"] = len(full.failed)
-        del full
-
         # The first pass after a full pass re-reads what the full pass wrote (its own writes
         # bumped `updated`): recognised and skipped, but read. Measure it apart.
-        sb.reset_requests()
-        t0 = time.perf_counter()
-        absorb = runner.sync_since()
-        out["absorb_s"] = time.perf_counter() - t0
-        counts = _counts(sb)
-        out["absorb_requests"] = sum(counts.values())
-        out["absorb_minimum"] = _minimum(counts)
-        out["absorb_writes"] = absorb.writes
-        out["absorb_seen"] = len(absorb.issues)
-        del absorb
-
+        out.update(_measure(sb, runner, "absorb"))
         rnd = random.Random(2)
         for i in rnd.sample(range(1, n + 1), int(n * changed_share)):
             sb.human_change(f"SUP-{i}", {"Линия поддержки": "3"})
-        sb.reset_requests()
-        t0 = time.perf_counter()
-        inc = runner.sync_since()
-        out["inc_s"] = time.perf_counter() - t0
-        counts = _counts(sb)
-        out["inc_requests"] = sum(counts.values())
-        out["inc_minimum"] = _minimum(counts)
-        out["inc_writes"] = inc.writes
-        out["inc_seen"] = len(inc.issues)
+        out.update(_measure(sb, runner, "inc"))
         out["peak_rss_mb"] = _rss_mb()
         app.close()
     return out
