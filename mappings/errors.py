@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from mappings.values import parse_datetime
+from sla.enums import Priority
 from sla.errors import UnknownValueError
 
 
@@ -50,4 +51,16 @@ def not_mapped(
         key=key,
         kind=kind,
         value=value,
+    )
+
+
+def default_priority(key: str, default: Priority | None, source: str) -> Priority:
+    """The profile's default for an issue without a priority, or a MappingError naming it."""
+    if default is not None:
+        return default
+    raise MappingError(
+        f"{key}: priority is not set and {source} has no default_priority",
+        key=key,
+        kind="priority",
+        value=None,
     )

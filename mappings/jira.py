@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from mappings.errors import MappingError, issue_time, not_mapped, registration_time
+from mappings.errors import (
+    MappingError,
+    default_priority,
+    issue_time,
+    not_mapped,
+    registration_time,
+)
 from mappings.jira_check import Finding, check_profile
 from mappings.jira_write import (
     DesiredFields,
@@ -242,14 +248,8 @@ class _IssueMapper:
 
     def _priority(self, pid: object, name: object) -> Priority:
         if pid is None and name in (None, ""):
-            if self.profile.default_priority is not None:
-                return self.profile.default_priority
-            raise MappingError(
-                f"{self.raw.key}: priority is not set and {self.profile.source} "
-                "has no default_priority",
-                key=self.raw.key,
-                kind="priority",
-                value=None,
+            return default_priority(
+                self.raw.key, self.profile.default_priority, self.profile.source
             )
         if hit := self.profile.priorities.match(pid, name):
             return hit

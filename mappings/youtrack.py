@@ -15,7 +15,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from mappings.errors import MappingError, issue_time, not_mapped, registration_time
+from mappings.errors import (
+    MappingError,
+    default_priority,
+    issue_time,
+    not_mapped,
+    registration_time,
+)
 from mappings.jira import MappedIssue
 from mappings.profile import CatalogLike, FieldCatalog, Profile, as_catalog, resolve_fields
 from mappings.raw import FieldDef, RawIssue
@@ -234,14 +240,8 @@ class _Mapper:
     def _priority(self, raw_value: Any) -> Priority:
         name = field_value(raw_value)
         if name in (None, ""):
-            if self.profile.default_priority is not None:
-                return self.profile.default_priority
-            raise MappingError(
-                f"{self.raw.key}: priority is not set and {self.profile.source} "
-                "has no default_priority",
-                key=self.raw.key,
-                kind="priority",
-                value=None,
+            return default_priority(
+                self.raw.key, self.profile.default_priority, self.profile.source
             )
         if hit := self.profile.priorities.match(name):
             return hit
