@@ -65,7 +65,7 @@ def _pct(values: list[float], q: float) -> float:
 
 def webhook_latency(rate: float = 50.0, duration: float = 60.0) -> dict[str, Any]:
     """p50/p99 from a human change to the service's write-back, at `rate` changes/s."""
-    from sync.sandbox import start_sandbox
+    from sandbox import start_sandbox
 
     now = (datetime.now(UTC) + timedelta(hours=2)).replace(microsecond=0).isoformat()
     puts: list[tuple[float, str]] = []  # (monotonic, path) of every PUT the bot made
@@ -120,7 +120,7 @@ def _clean_run_diff(sb: Any, workdir: Path, now: str) -> int:
     from pydantic import SecretStr
 
     from config.settings import Settings, TrackerSettings
-    from sync.app import App
+    from sync.composition import App
 
     tracker = TrackerSettings(
         name="sandbox", url=sb.url, scope="project = SUP", email=sb.email,
@@ -152,8 +152,8 @@ def _match(events: list[tuple[float, str]], puts: list[tuple[float, str]]) -> tu
 
 def queue_intake(seconds: float = 5.0, clients: int = 4) -> dict[str, float]:
     """Durable commits per second: `EventQueue.put` directly, and signed POSTs via waitress."""
+    from sync.adapters.queue import EventQueue
     from sync.logs import configure_logging
-    from sync.queue import EventQueue
 
     configure_logging("json", "warning")  # one log line per event would be the bottleneck
 
@@ -173,7 +173,7 @@ def _http_intake(seconds: float, clients: int) -> float:
     from waitress import create_server
 
     from config.settings import ServiceSettings
-    from sync.queue import EventQueue
+    from sync.adapters.queue import EventQueue
     from sync.service.metrics import Metrics
     from sync.service.wsgi import WebhookApp
 

@@ -11,9 +11,9 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from config.settings import Settings, TrackerSettings
-from sync.app import App
+from sandbox import start_sandbox, synthetic_scenario
+from sync.composition import App
 from sync.logs import configure_logging
-from sync.sandbox import start_sandbox, synthetic_scenario
 
 
 def _rss_mb() -> float:

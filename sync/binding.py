@@ -17,7 +17,7 @@ from mappings.profile import DEFAULT_JIRA_PROFILE, Profile, load_profile
 from mappings.raw import FieldDef, RawIssue
 from mappings.values import try_datetime
 from sla import ConfigError
-from sync.trackers.base import Tracker
+from sync.ports import Tracker
 from sync.trackers.http import RetryPolicy
 
 
@@ -129,7 +129,7 @@ def connect(
     """Build the adapter and load the profile for one configured tracker."""
     if cfg.kind != "jira":
         return _connect_youtrack(cfg, retry, on_response)
-    from sync.trackers.jira import JiraTracker
+    from sync.trackers.jira.adapter import JiraTracker
 
     deployment = {"auto": None, "cloud": "Cloud", "datacenter": "DataCenter"}[cfg.deployment]
     tracker = JiraTracker.connect(
@@ -150,7 +150,7 @@ def _connect_youtrack(
     cfg: TrackerSettings, retry: RetrySettings, on_response: Callable[[int], None] | None
 ) -> Binding:
     try:
-        from sync.trackers import youtrack_binding
+        from sync.trackers.youtrack import kind as youtrack_binding
     except ImportError:
         raise ConfigError(
             "settings",

@@ -7,8 +7,8 @@ import io
 from collections.abc import Callable, Sequence
 
 from sla import RequestType
-from sync.render import table
 from sync.report.aggregate import ClosedRequest, Flip, GroupKey, GroupStats, group, total
+from sync.report.render_text import table
 
 NameOf = Callable[[str, str], str]
 """`Regulation.name_of`: the regulation's word for a code (identity when not given)."""

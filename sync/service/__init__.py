@@ -18,8 +18,8 @@ import structlog
 
 from config.settings import Settings
 from sla import ConfigError
-from sync.app import App, _utc_now
-from sync.queue import EventQueue
+from sync.adapters.queue import EventQueue
+from sync.composition import App, _utc_now
 from sync.service.commands import Command, RecomputeIssue, Service, Sweep, SyncSince
 from sync.service.metrics import Metrics
 from sync.service.scheduler import Scheduler

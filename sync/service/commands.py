@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import structlog
 
-from sync.app import App
-from sync.runner import IssueOutcome, PassReport
+from sync.composition import App
+from sync.passes.runner import IssueOutcome, PassReport
 from sync.service.metrics import Metrics
 
 

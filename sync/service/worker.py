@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 import structlog
 
+from sync.adapters.queue import EventQueue
 from sync.errors import FatalTrackerError, classify
-from sync.queue import EventQueue
 from sync.service.commands import RecomputeIssue
 
 _IDLE_WAIT = 1.0  # also the latest a stop request is noticed while idle

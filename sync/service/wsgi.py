@@ -17,7 +17,7 @@ from typing import Any, Protocol
 import structlog
 
 from config.settings import ServiceSettings
-from sync.queue import EventQueue
+from sync.adapters.queue import EventQueue
 from sync.service.metrics import CONTENT_TYPE, Metrics
 
 Environ = Mapping[str, Any]

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import yaml
 
+from mappings.check import check_profile
 from mappings.jira import history_field_ids, required_field_ids, sla_field_ids
-from mappings.jira_check import check_profile
-from mappings.jira_write import breach_comment, changed_fields, desired_fields, render_changes
+from mappings.jira.write import breach_comment, changed_fields, desired_fields, render_changes
 from mappings.profile import DEFAULT_JIRA_PROFILE, load_profile, profile_from_mapping
 from mappings.raw import FieldDef
 from sla.enums import ClockState, Line, Priority, Status
@@ -294,14 +294,3 @@ def test_profile_check_reports_an_ambiguous_field_name_instead_of_crashing():
     findings = check_profile(PROFILE, catalog)
     assert [(f.severity, f.key) for f in findings] == [("error", "write.due")]
     assert "name it by id" in findings[0].message
-
-
-def test_write_and_check_names_stay_importable_from_mappings_jira():
-    import mappings.jira
-    import mappings.jira_check
-    import mappings.jira_write
-
-    assert mappings.jira.desired_fields is mappings.jira_write.desired_fields
-    assert mappings.jira.DesiredFields is mappings.jira_write.DesiredFields
-    assert mappings.jira.check_profile is mappings.jira_check.check_profile
-    assert mappings.jira.Finding is mappings.jira_check.Finding

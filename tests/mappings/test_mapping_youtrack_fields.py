@@ -10,7 +10,7 @@ from pathlib import Path
 from mappings.profile import load_profile
 from mappings.raw import FieldDef
 from mappings.youtrack import DEFAULT_YOUTRACK_PROFILE, catalog_with_issue_fields
-from mappings.youtrack_write import (
+from mappings.youtrack.write import (
     changed_fields,
     desired_fields,
     issue_field_type,

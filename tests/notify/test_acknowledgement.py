@@ -10,7 +10,7 @@ import requests
 import yaml
 
 from config.regulation import default_regulation_path
-from sync.sandbox import start_sandbox
+from sandbox import start_sandbox
 from tests.sync.sandbox_app import make_app
 
 FIELDS = {"Заказчик": "Магнит", "Линия поддержки": "1"}

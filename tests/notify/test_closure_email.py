@@ -13,10 +13,10 @@ from aiosmtpd.controller import Controller
 from pydantic import SecretStr
 
 from config.settings import Settings, SmtpSettings, TrackerSettings
-from sync.app import App
-from sync.mailer import Mailer
-from sync.sandbox import start_sandbox
-from sync.sandbox.jira_catalog import DEFAULT_CUSTOM
+from sandbox import start_sandbox
+from sandbox.jira.catalog import DEFAULT_CUSTOM
+from sync.adapters.mailer import Mailer
+from sync.composition import App
 from tests.sync.sandbox_app import FAST_RETRY, make_app
 
 FIELDS = {"Заказчик": "Магнит", "Линия поддержки": "1"}

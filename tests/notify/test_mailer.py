@@ -10,7 +10,7 @@ from aiosmtpd.controller import Controller
 
 from config.settings import SmtpSettings, load_settings
 from sla import ConfigError
-from sync.mailer import Mailer, MailError, valid_address
+from sync.adapters.mailer import Mailer, MailError, valid_address
 
 
 class Counting:

@@ -15,12 +15,12 @@ import pytest
 import yaml
 
 from config.regulation import default_regulation_path, load_regulation
+from sandbox import start_sandbox
 from sla import Line, Priority, RequestType
 from sync.binding import connect
-from sync.cli import main
+from sync.cli.main import main
 from sync.report.aggregate import GroupKey, closed_requests, flips, group
 from sync.report.collect import collect
-from sync.sandbox import start_sandbox
 from tests.sync.sandbox_app import FAST_RETRY, tracker_settings
 
 MSK = ZoneInfo("Europe/Moscow")

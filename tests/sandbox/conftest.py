@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from sync.sandbox import Sandbox, start_sandbox
+from sandbox import Sandbox, start_sandbox
 
 SMALL = {
     "now": "2026-11-18T15:00:00+03:00",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from jira import JIRA
 
-from sync.sandbox import Sandbox
+from sandbox import Sandbox
 
 
 def test_jira_client_reads_server_user_fields_and_issue_in_cloud_mode(cloud: Sandbox) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from sync.sandbox import Sandbox
+from sandbox import Sandbox
 from tests.real_samples import load_outside_sample
 from tests.sandbox.conftest import session
 

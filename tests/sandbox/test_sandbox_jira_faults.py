@@ -7,7 +7,7 @@ import time
 import pytest
 import requests
 
-from sync.sandbox import Sandbox, start_sandbox
+from sandbox import Sandbox, start_sandbox
 from tests.sandbox.conftest import SMALL, session
 
 ISSUE = "/rest/api/{v}/issue/{key}"

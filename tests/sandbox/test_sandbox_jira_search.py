@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from sync.sandbox import Sandbox, start_sandbox, synthetic_scenario
+from sandbox import Sandbox, start_sandbox, synthetic_scenario
 from tests.sandbox.conftest import session
 
 

@@ -12,7 +12,7 @@ from queue import Queue
 
 import pytest
 
-from sync.sandbox import start_sandbox
+from sandbox import start_sandbox
 from tests.sandbox.conftest import SMALL, session
 
 Received = Queue

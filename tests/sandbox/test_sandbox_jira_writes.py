@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sync.sandbox import Sandbox
+from sandbox import Sandbox
 from tests.sandbox.conftest import session
 
 

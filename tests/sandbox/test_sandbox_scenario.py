@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sync.sandbox import load_scenario, parse_time, start_sandbox, synthetic_scenario
+from sandbox import load_scenario, parse_time, start_sandbox, synthetic_scenario
 
 MSK = ZoneInfo("Europe/Moscow")
 NOW = datetime(2026, 11, 18, 15, 0, tzinfo=MSK)

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from sync.sandbox import Sandbox, start_sandbox
-from sync.trackers.youtrack_http import ACTIVITY_FIELDS, issue_fields_spec
+from sandbox import Sandbox, start_sandbox
+from sync.trackers.youtrack.http import ACTIVITY_FIELDS, issue_fields_spec
 from tests.real_samples import load_outside_sample
 from tests.sandbox.conftest import session
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from sync.sandbox import Sandbox, start_sandbox
-from sync.trackers.youtrack import YouTrackTracker
+from sandbox import Sandbox, start_sandbox
+from sync.trackers.youtrack.adapter import YouTrackTracker
 from tests.sandbox.conftest import SMALL, session
 
 

@@ -8,7 +8,7 @@ from queue import Queue
 import pytest
 import requests
 
-from sync.sandbox import Sandbox, start_sandbox
+from sandbox import Sandbox, start_sandbox
 from tests.sandbox.conftest import SMALL, session
 from tests.sandbox.test_sandbox_jira_webhooks import receiver  # noqa: F401 (fixture)
 

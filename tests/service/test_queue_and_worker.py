@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from sync.adapters.queue import EventQueue
 from sync.errors import FatalTrackerError, RetriableTrackerError
-from sync.queue import EventQueue
 from sync.service.commands import RecomputeIssue
 from sync.service.worker import Worker
 

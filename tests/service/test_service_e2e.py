@@ -9,7 +9,7 @@ import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from sync.sandbox import start_sandbox
+from sandbox import start_sandbox
 from tests.service.helpers import SECRET, ServiceProcess, queued_rows, settings_yaml, wait_until
 from tests.sync.sandbox_app import make_app, sla_state
 

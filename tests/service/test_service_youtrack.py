@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 
-from sync.sandbox import start_sandbox
-from sync.trackers.youtrack import YouTrackTracker
+from sandbox import start_sandbox
+from sync.trackers.youtrack.adapter import YouTrackTracker
 from tests.service.helpers import SECRET, ServiceProcess, settings_yaml, wait_until
 from tests.service.test_service_e2e import frozen_now
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from pydantic import SecretStr
 
 from config.settings import ServiceSettings
-from sync.queue import EventQueue
+from sync.adapters.queue import EventQueue
 from sync.service.metrics import Metrics
 from sync.service.wsgi import WebhookApp
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import responses
 
-from sync.sandbox import start_sandbox
-from sync.trackers.jira_webhooks import WebhookNotAllowed, register_webhook
+from sandbox import start_sandbox
+from sync.trackers.jira.webhooks import WebhookNotAllowed, register_webhook
 from tests.sync.sandbox_app import make_app
 
 
@@ -56,7 +56,7 @@ def test_an_account_without_admin_rights_gets_the_manual_steps(tmp_path, status)
 def test_cli_register_prints_where_the_webhook_points(tmp_path, capsys, monkeypatch):
     import yaml
 
-    from sync.cli import main
+    from sync.cli.main import main
     from tests.service.helpers import settings_yaml
 
     with start_sandbox(scenario="demo") as sb:

@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from config.settings import RetrySettings, Settings, TrackerSettings
-from sync.app import App
+from sync.composition import App
 
 FAST_RETRY = RetrySettings(
     max_attempts=8, base_delay=0.01, max_delay=0.05, max_retry_after=0.1, max_total=30, timeout=10

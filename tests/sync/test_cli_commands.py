@@ -9,8 +9,8 @@ import pytest
 import requests
 import yaml
 
-from sync.cli import main
-from sync.sandbox import start_sandbox
+from sandbox import start_sandbox
+from sync.cli.main import main
 
 CONFIG_KEYS = ("SLA_SYNC_CONFIG", "SLA_SYNC_JIRA__URL", "SLA_SYNC_JIRA__TOKEN")
 

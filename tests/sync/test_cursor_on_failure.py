@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from sandbox import start_sandbox, synthetic_scenario
 from sync.errors import RetriableTrackerError
-from sync.sandbox import start_sandbox, synthetic_scenario
 from tests.sync.sandbox_app import make_app
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sync.sandbox import start_sandbox
+from sandbox import start_sandbox
 from tests.sync.sandbox_app import sla_state
 
 HOURS = ("SLA elapsed h", "SLA remaining h")

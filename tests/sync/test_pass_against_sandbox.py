@@ -8,7 +8,7 @@ from importlib import resources
 
 import pytest
 
-from sync.sandbox import start_sandbox
+from sandbox import start_sandbox
 from tests.sync.sandbox_app import make_app, sla_state
 
 
@@ -36,7 +36,7 @@ def test_first_pass_writes_sla_fields_and_second_pass_writes_nothing(demo, tmp_p
 
 
 def _scenario_notes() -> dict[str, tuple[str, str]]:
-    text = resources.files("sync.sandbox").joinpath("scenarios/demo.yaml").read_text("utf-8")
+    text = resources.files("sandbox").joinpath("scenarios/demo.yaml").read_text("utf-8")
     notes = {}
     for key, state, verdict in re.findall(
         r"# (SUP-\d+):.*\n\s*#\s+at now: (running|paused|stopped), .*-> ([A-Za-z ]+)", text

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from sync.sandbox import start_sandbox, synthetic_scenario
+from sandbox import start_sandbox, synthetic_scenario
 from tests.sync.sandbox_app import make_app
 
 N = 1000

@@ -9,10 +9,10 @@ import requests
 from pydantic import SecretStr
 
 from config.settings import Settings, TrackerSettings
-from sync import render
-from sync.app import App
-from sync.cli import main
-from sync.sandbox import start_sandbox
+from sandbox import start_sandbox
+from sync.cli.main import main
+from sync.composition import App
+from sync.report import render_text as render
 from tests.sync.sandbox_app import FAST_RETRY, tracker_settings
 
 
@@ -75,7 +75,7 @@ def test_explain_file_gives_the_same_json_for_both_trackers(tmp_path, capsys, ke
         (tmp_path / "jira.json").write_text(resp.text, encoding="utf-8")
         now = jira.now.isoformat()
     with start_sandbox(tracker="youtrack", scenario="demo") as yt:
-        from sync.trackers.youtrack import YouTrackTracker
+        from sync.trackers.youtrack.adapter import YouTrackTracker
 
         raw = YouTrackTracker.connect(yt.url, yt.token).fetch(key, ())
         export = {"issue": dict(raw.fields), "activities": list(raw.histories)}

@@ -10,7 +10,7 @@ import pytest
 import responses
 
 from sync.trackers.http import RetryPolicy
-from sync.trackers.jira import JiraTracker
+from sync.trackers.jira.adapter import JiraTracker
 
 BASE = "https://jira.acme.test"
 REAL = Path(__file__).resolve().parents[1] / "fixtures/jira/real"

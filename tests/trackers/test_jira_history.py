@@ -9,7 +9,7 @@ import responses
 
 from sync.errors import FatalTrackerError
 from sync.trackers.http import RetryPolicy
-from sync.trackers.jira import JiraTracker
+from sync.trackers.jira.adapter import JiraTracker
 from tests.real_samples import load_outside_sample
 
 BASE = "https://jira.acme.test"

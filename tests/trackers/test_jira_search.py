@@ -13,7 +13,7 @@ import responses
 
 from sla.errors import NaiveDatetimeError
 from sync.trackers.http import RetryPolicy
-from sync.trackers.jira import JiraTracker, jql_for
+from sync.trackers.jira.adapter import JiraTracker, jql_for
 from tests.real_samples import load_outside_sample
 
 BASE = "https://acme.atlassian.net"

@@ -12,7 +12,7 @@ from structlog.testing import capture_logs
 
 from sync.errors import FatalTrackerError, RetriableTrackerError
 from sync.trackers.http import RetryPolicy
-from sync.trackers.jira import JiraTracker
+from sync.trackers.jira.adapter import JiraTracker
 
 BASE = "https://acme.atlassian.net"
 EMAIL, TOKEN, PAT = "bot@acme.test", "ATATT3xFfGF0-secret-api-token", "NjY0MzQ3-secret-pat"

@@ -10,7 +10,7 @@ import responses
 
 from sync.errors import SkippableIssueError
 from sync.trackers.http import RetryPolicy
-from sync.trackers.jira import JiraTracker
+from sync.trackers.jira.adapter import JiraTracker
 
 BASE = "https://acme.atlassian.net"
 ISSUE = f"{BASE}/rest/api/2/issue/SUP-1"

@@ -8,8 +8,8 @@ from config.settings import RetrySettings, TrackerSettings
 from mappings.youtrack import raw_from_export
 from sla.errors import UnknownValueError
 from sync.binding import connect
-from sync.trackers.youtrack import YouTrackTracker
-from sync.trackers.youtrack_binding import YOUTRACK, is_own_sla_change
+from sync.trackers.youtrack.adapter import YouTrackTracker
+from sync.trackers.youtrack.kind import YOUTRACK, is_own_sla_change
 
 
 def act(login, field=None, category="CustomFieldCategory", **extra):

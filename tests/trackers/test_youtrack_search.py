@@ -14,8 +14,8 @@ from mappings.profile import load_profile
 from mappings.youtrack import DEFAULT_YOUTRACK_PROFILE, map_issue
 from sync.errors import FatalTrackerError
 from sync.trackers.http import RetryPolicy
-from sync.trackers.youtrack import YouTrackTracker, api_base
-from sync.trackers.youtrack_http import query_for
+from sync.trackers.youtrack.adapter import YouTrackTracker, api_base
+from sync.trackers.youtrack.http import query_for
 
 BASE = "https://yt.acme.test/youtrack"
 API = f"{BASE}/api"

@@ -12,7 +12,7 @@ from structlog.testing import capture_logs
 
 from sync.errors import FatalTrackerError, SkippableIssueError
 from sync.trackers.http import RetryPolicy
-from sync.trackers.youtrack import YouTrackTracker
+from sync.trackers.youtrack.adapter import YouTrackTracker
 from tests.real_samples import load_outside_sample
 
 BASE = "https://acme.youtrack.cloud"

@@ -1,0 +1,341 @@
+"""The Jira sandbox's data: issues with values, changelogs and comments, and their JSON views."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sandbox.jira.catalog import Catalog, User, fmt_time
+from sandbox.jira.values import history_item, render, scenario_value
+from sandbox.scenario import Scenario
+
+__all__ = ["Issue", "JiraState"]
+
+ISSUE_EXPAND = "operations,versionedRepresentations,editmeta,changelog,renderedFields"
+
+
+@dataclass
+class Issue:
+    """One issue: internal field values (see jira_values), histories oldest first, comments."""
+
+    id: int
+    key: str
+    project: str
+    number: int
+    fields: dict[str, Any]
+    histories: list[dict[str, Any]] = field(default_factory=list)
+    comments: list[dict[str, Any]] = field(default_factory=list)
+
+
+class JiraState:
+    """All issues of one sandbox Jira, guarded by one lock (requests run on threads)."""
+
+    def __init__(self, scenario: Scenario, mode: str) -> None:
+        self.scenario, self.mode, self.tz = scenario, mode, scenario.timezone
+        self.options = scenario.options
+        self.cat = Catalog(scenario.catalog, scenario.users, self.tz, mode)
+        self.cat.changelog_field_id = bool(self.options.get("dc_changelog_field_id", False))
+        self.lock = threading.RLock()
+        self.version = 0  # bumped on every change; search caches key on it
+        self.issues: dict[int, Issue] = {}
+        self.by_key: dict[str, Issue] = {}
+        self._next_history = 10000
+        self._next_comment = 10000
+        self._user_json: dict[str, Any] = {}
+        for raw in scenario.issues:
+            self._load_issue(raw)
+
+    # --- loading -----------------------------------------------------------------------
+    def _load_issue(self, raw: dict[str, Any]) -> Issue:
+        sc, cat = self.scenario, self.cat
+        key = str(raw["key"])
+        project, number = key.rsplit("-", 1)
+        if project not in cat.projects:
+            cat.projects[project] = {
+                "id": str(10000 + len(cat.projects)),
+                "key": project,
+                "name": project,
+            }
+        created = sc.time(raw.get("created", "now"))
+        values = dict(raw.get("fields") or {})
+        new_status = next(s["name"] for s in cat.statuses if s["category"] == "new")
+        fields: dict[str, Any] = {
+            "summary": str(raw.get("summary", key)),
+            "issuetype": scenario_value(cat, "issuetype", raw.get("issuetype", "Запрос"), None),
+            "project": project,
+            "created": created,
+            "updated": created,
+            "status": scenario_value(cat, "status", values.pop("status", new_status), None),
+            "priority": None,
+            "resolution": None,
+            "resolutiondate": None,
+            "labels": [],
+            "reporter": cat.user(raw.get("reporter", "agent")).name,
+            "assignee": None,
+            "description": raw.get("description"),
+        }
+        fields.update(
+            {cf: ([] if c.type == "multicheckboxes" else None) for cf, c in cat.custom.items()}
+        )
+        for name, value in values.items():
+            fid = self._fid(name)
+            fields[fid] = scenario_value(cat, fid, value, sc.time)
+        issue = Issue(10001 + len(self.issues), key, project, int(number), fields)
+        self.issues[issue.id] = self.by_key[key] = issue
+        for entry in raw.get("history") or []:
+            changes = {
+                self._fid(n): scenario_value(cat, self._fid(n), v, sc.time)
+                for n, v in (entry.get("set") or {}).items()
+            }
+            self.apply(
+                issue, changes, cat.user(entry.get("by", "agent")), sc.time(entry["at"]), live=False
+            )
+        for c in raw.get("comments") or []:
+            self.add_comment(
+                issue,
+                cat.user(c.get("by", "agent")),
+                str(c["body"]),
+                sc.time(c.get("at", "now")),
+                bump=False,
+            )
+        return issue
+
+    def _fid(self, name: str) -> str:
+        fid = self.cat.field_id(name)
+        if fid is None:
+            raise ValueError(f"scenario: unknown field {name!r}")
+        return fid
+
+    # --- changes -------------------------------------------------------------------------
+    def now(self) -> datetime:
+        """The real current time in the instance's zone (what `updated` is bumped to)."""
+        return datetime.now(self.tz)
+
+    def apply(
+        self,
+        issue: Issue,
+        changes: dict[str, Any],
+        author: User,
+        at: datetime | None = None,
+        *,
+        live: bool = True,
+    ) -> dict[str, Any] | None:
+        """Set values; record ONE history entry with an item per changed field (None if no-op)."""
+        with self.lock:
+            at = at or self.now()
+            changes = dict(changes)
+            if "status" in changes and "resolution" not in changes:
+                done = {s["id"] for s in self.cat.statuses if s["category"] == "done"}
+                if changes["status"] not in done:  # leaving Done clears the resolution
+                    changes["resolution"] = None
+            items = []
+            for fid, new in changes.items():
+                item = history_item(self.cat, fid, issue.fields.get(fid), new)
+                if item is None:
+                    continue
+                items.append(item)
+                issue.fields[fid] = new
+                if fid == "resolution":
+                    issue.fields["resolutiondate"] = at if new is not None else None
+            if not items:
+                return None
+            self._next_history += 1
+            history = {
+                "id": str(self._next_history),
+                "author": author.name,
+                "created": at,
+                "created_s": fmt_time(at, self.tz),
+                "items": items,
+                "live": live,
+            }
+            issue.histories.append(history)
+            issue.fields["updated"] = max(issue.fields["updated"], at)
+            self.version += 1
+            return history
+
+    def add_comment(
+        self,
+        issue: Issue,
+        author: User,
+        body: str,
+        at: datetime | None = None,
+        *,
+        bump: bool = True,
+    ) -> dict[str, Any]:
+        """Store a comment (plain text); a new comment bumps `updated`, as in Jira."""
+        with self.lock:
+            at = at or self.now()
+            self._next_comment += 1
+            comment = {
+                "id": str(self._next_comment),
+                "author": author.name,
+                "body": body,
+                "created": at,
+            }
+            issue.comments.append(comment)
+            if bump:
+                issue.fields["updated"] = max(issue.fields["updated"], at)
+                self.version += 1
+            return comment
+
+    def get(self, key_or_id: str) -> Issue | None:
+        """An issue by key or numeric id."""
+        if key_or_id.isdigit():
+            return self.issues.get(int(key_or_id))
+        return self.by_key.get(key_or_id.upper())
+
+    # --- JSON views ----------------------------------------------------------------------
+    def user_json(self, name: str) -> Any:
+        """A cached user object (users do not change after start)."""
+        if name not in self._user_json:
+            self._user_json[name] = self.cat.user_json(self.cat.user(name))
+        return self._user_json[name]
+
+    def history_json(self, h: dict[str, Any]) -> dict[str, Any]:
+        """A changelog history as Jira sends it."""
+        return {
+            "id": h["id"],
+            "author": self.user_json(h["author"]),
+            "created": h["created_s"],
+            "items": h["items"],
+        }
+
+    def comment_json(self, issue: Issue, c: dict[str, Any], api: str) -> dict[str, Any]:
+        """A comment; /rest/api/3 bodies are Atlassian Document Format."""
+        body: Any = c["body"]
+        if api == "3":
+            body = {
+                "type": "doc",
+                "version": 1,
+                "content": [
+                    {"type": "paragraph", "content": [{"type": "text", "text": c["body"]}]}
+                ],
+            }
+        created = fmt_time(c["created"], self.tz)
+        return {
+            "self": f"{self.cat.base}/rest/api/{api}/issue/{issue.id}/comment/{c['id']}",
+            "id": c["id"],
+            "author": self.user_json(c["author"]),
+            "body": body,
+            "updateAuthor": self.user_json(c["author"]),
+            "created": created,
+            "updated": created,
+            "jsdPublic": True,
+        }
+
+    def field_ids(self, requested: list[str] | None, default: str) -> list[str]:
+        """Field ids for a `fields` parameter (`*all`, `*navigable`, ids, names, `-id`)."""
+        every = [*_SYSTEM_ORDER, *self.cat.custom]
+        wanted = requested if requested is not None else [default]
+        out: list[str] = []
+        for ref in wanted:
+            if ref in ("*all", "*navigable"):
+                out.extend(f for f in every if f not in out)
+            elif not ref.startswith("-") and (fid := self.cat.field_id(ref)) and fid not in out:
+                out.append(fid)
+        removed = {self.cat.field_id(r[1:]) for r in wanted if r.startswith("-")}
+        return [f for f in out if f not in removed]
+
+    def issue_json(
+        self,
+        issue: Issue,
+        fields: list[str] | None,
+        *,
+        api: str = "2",
+        changelog_cap: int | None = None,
+        names: bool = False,
+        changelog: bool = False,
+    ) -> dict[str, Any]:
+        """An issue as the REST API returns it (fields=None: only the id, like search/jql)."""
+        if fields is None and not changelog:
+            return {"id": str(issue.id)}
+        out: dict[str, Any] = {
+            "expand": ISSUE_EXPAND,
+            "id": str(issue.id),
+            "self": f"{self.cat.base}/rest/api/{api}/issue/{issue.id}",
+            "key": issue.key,
+        }
+        rendered: dict[str, Any] = {}
+        for fid in fields or []:
+            if fid == "comment":
+                cs = [self.comment_json(issue, c, api) for c in issue.comments]
+                rendered[fid] = {
+                    "comments": cs,
+                    "self": f"{out['self']}/comment",
+                    "maxResults": len(cs),
+                    "total": len(cs),
+                    "startAt": 0,
+                }
+            else:
+                rendered[fid] = render(self.cat, fid, issue.fields.get(fid))
+        out["fields"] = rendered
+        if names:
+            out["names"] = {fid: self.cat.field_name(fid) for fid in rendered}
+        if changelog:
+            hs = issue.histories
+            if changelog_cap is not None and len(hs) > changelog_cap:
+                newest = self.options.get("embedded_changelog_keeps") == "newest"
+                hs = hs[-changelog_cap:] if newest else hs[:changelog_cap]
+            out["changelog"] = {
+                "startAt": 0,
+                "maxResults": len(hs),
+                "total": len(issue.histories),
+                "histories": [self.history_json(h) for h in hs],
+            }
+        return out
+
+    def dump(self, stable: bool = False) -> dict[str, Any]:
+        """Every issue's values, labels, comments and changelog (`GET /_sandbox/issues`).
+
+        `stable=True` drops what differs between two otherwise identical runs: `updated`
+        and the ids and times of histories written through the API.
+        """
+        with self.lock:
+            out = []
+            for issue in sorted(self.issues.values(), key=lambda i: i.id):
+                doc = self.issue_json(issue, self.field_ids(None, "*all"), changelog=True)
+                hist = doc.pop("changelog")["histories"]
+                for h, raw in zip(hist, issue.histories, strict=True):
+                    h["author"] = raw["author"]
+                    if stable and raw["live"]:
+                        h.pop("id")
+                        h.pop("created")
+                if stable:
+                    doc["fields"].pop("updated")
+                comments = [
+                    {"author": c["author"], "body": c["body"]}
+                    | ({} if stable else {"created": fmt_time(c["created"], self.tz)})
+                    for c in issue.comments
+                ]
+                doc["fields"].pop("comment", None)
+                out.append(
+                    {
+                        "id": doc["id"],
+                        "key": issue.key,
+                        "fields": doc["fields"],
+                        "labels": list(issue.fields["labels"]),
+                        "comments": comments,
+                        "changelog": hist,
+                    }
+                )
+            return {"total": len(out), "issues": out}
+
+
+_SYSTEM_ORDER = [
+    "summary",
+    "issuetype",
+    "project",
+    "status",
+    "priority",
+    "resolution",
+    "resolutiondate",
+    "created",
+    "updated",
+    "labels",
+    "reporter",
+    "assignee",
+    "description",
+    "comment",
+]

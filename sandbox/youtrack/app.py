@@ -1,0 +1,229 @@
+"""The YouTrack sandbox app: the `/api` REST subset sla-sync uses, on a `YouTrackState`.
+
+Reference: https://www.jetbrains.com/help/youtrack/devportal/youtrack-rest-api.html. Lists are
+bare JSON arrays paged by `$skip/$top`; every entity is cut down to the `fields=` asked for.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Mapping
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sandbox.jira.catalog import User
+from sandbox.server import HttpError, Request, Response, Router
+from sandbox.youtrack.query import QueryError, compile_query, parse_fields, project
+from sandbox.youtrack.shapes import CATEGORIES, activity_json, issue_json
+from sandbox.youtrack.state import YouTrackState, YtIssue
+from sandbox.youtrack.writes import YouTrackWrites, yt_error
+
+__all__ = ["YouTrackApp"]
+
+DEFAULT_TOP = 42  # YouTrack's page size when a list request has no $top
+
+
+class YouTrackApp(YouTrackWrites):
+    """Routes and read handlers; writes, tags, comments and admin routes live in the mixin."""
+
+    def __init__(self, state: YouTrackState, sender: Any) -> None:
+        self.state, self.cat, self.sender = state, state.cat, sender
+        self.router = r = Router()
+        r.add("GET", "/api/users/me", self.me)
+        r.add("GET", "/api/admin/customFieldSettings/customFields", self.custom_fields)
+        r.add("GET", "/api/admin/projects/{project}/customFields", self.project_fields)
+        r.add("GET", "/api/issues", self.search)
+        r.add("GET", "/api/issues/{id}", self.get_issue)
+        r.add("GET", "/api/issues/{id}/activities", self.activities)
+        r.add("GET", "/api/issues/{id}/activitiesPage", self.activities_page)
+        self.add_write_routes(r)
+
+    # --- plumbing ------------------------------------------------------------------------
+    def authenticate(self, headers: Mapping[str, str]) -> User | None:
+        """`Authorization: Bearer perm:...` — a permanent token of a sandbox user."""
+        scheme, _, token = (headers.get("Authorization") or "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return None
+        return next((u for u in self.cat.users.values() if u.token == token.strip()), None)
+
+    def unauthorized(self) -> Response:
+        """YouTrack's 401 body."""
+        return Response(
+            401,
+            {"error": "Unauthorized", "error_description": "You are not logged in."},
+            {"WWW-Authenticate": 'Bearer realm="YouTrack"'},
+        )
+
+    def not_found(self, path: str) -> Response:
+        """YouTrack's answer for an unknown path."""
+        return Response(404, {"error": "Not Found", "error_description": "HTTP 404 Not Found"})
+
+    def error_body(self, status: int, message: str) -> dict[str, Any]:
+        """The body of injected faults (429/5xx) in YouTrack's error shape."""
+        return {
+            "error": "server_error" if status >= 500 else "too_many_requests",
+            "error_description": message,
+        }
+
+    @staticmethod
+    def fields(req: Request) -> dict[str, Any] | None:
+        """The parsed `fields=` parameter; 400 when it does not parse."""
+        try:
+            return parse_fields(req.arg("fields"))
+        except QueryError as exc:
+            raise yt_error(400, "bad_request", str(exc)) from None
+
+    @staticmethod
+    def skip_top(req: Request) -> tuple[int, int]:
+        """The `$skip` / `$top` parameters; 400 when they are not integers."""
+        try:
+            skip, top = req.int_arg("$skip", 0), req.int_arg("$top", DEFAULT_TOP)
+        except HttpError:
+            raise yt_error(400, "bad_request", "$skip and $top must be integers") from None
+        if skip < 0:
+            raise yt_error(400, "bad_request", "$skip must not be negative")
+        return skip, top
+
+    def page(self, req: Request, items: list[Any]) -> list[Any]:
+        """`$skip` / `$top` applied to a list (`$top=-1`: everything)."""
+        skip, top = self.skip_top(req)
+        return items[skip:] if top < 0 else items[skip : skip + top]
+
+    def issue(self, req: Request) -> YtIssue:
+        """The issue named in the path (readable or entity id); 404 otherwise."""
+        issue = self.state.get(req.params["id"])
+        if issue is None:
+            raise yt_error(404, "Not Found", f"Entity with id {req.params['id']} not found")
+        return issue
+
+    def render(self, req: Request, issue: YtIssue) -> Any:
+        """An issue cut to `fields=` (and to `customFields=` names, when given)."""
+        only = req.list_arg("customFields")
+        return project(issue_json(self.state, issue, only), self.fields(req) or {"id": None})
+
+    # --- handlers ------------------------------------------------------------------------
+    def me(self, req: Request) -> Any:
+        """`GET /api/users/me` with the general profile (time zone, date format)."""
+        user: User = req.user
+        doc = self.cat.user_json(user.name) or {}
+        doc["profiles"] = {
+            "$type": "UserProfiles",
+            "general": {
+                "$type": "GeneralUserProfile",
+                "timezone": {"$type": "TimeZoneDescriptor", "id": user.time_zone},
+                "locale": {"$type": "LocaleDescriptor", "id": "ru_RU", "locale": "ru"},
+                "dateFieldFormat": {"$type": "DateFormatDescriptor", "pattern": "dd.MM.yyyy"},
+            },
+        }
+        return project(doc, self.fields(req) or {"id": None})
+
+    def custom_fields(self, req: Request) -> Any:
+        """`GET /api/admin/customFieldSettings/customFields` — global field definitions."""
+        docs = [self.cat.custom_field_json(f) for f in self.cat.fields.values()]
+        return self.page(req, project(docs, self.fields(req) or {"id": None}))
+
+    def project_fields(self, req: Request) -> Any:
+        """`GET /api/admin/projects/{id}/customFields` — fields attached to a project."""
+        ref = req.params["project"]
+        if not any(ref in (k, p["id"]) for k, p in self.cat.projects.items()):
+            raise yt_error(404, "Not Found", f"Entity with id {ref} not found")
+        docs = [self.cat.project_field_json(f) for f in self.cat.fields.values()]
+        return self.page(req, project(docs, self.fields(req) or {"id": None}))
+
+    def _value_of(self, issue: YtIssue, name: str) -> str | None:
+        f = self.cat.field(name)
+        if f is None:
+            raise QueryError(f"Unknown field {name!r} in query")
+        value = issue.values.get(f.name)
+        return None if value is None else str(value)
+
+    def search(self, req: Request) -> Any:
+        """`GET /api/issues?query=` — a bare array, dates read in the user's time zone."""
+        tz = ZoneInfo(req.user.time_zone)
+        try:
+            pred, order = compile_query(
+                req.arg("query") or "", tz, self.state.now(), self._value_of
+            )
+            with self.state.lock:
+                found = order([i for i in self.state.issues.values() if pred(i)])
+                page = self.page(req, found)
+                return [self.render(req, i) for i in page]
+        except QueryError as exc:
+            raise yt_error(400, "bad_request", str(exc)) from None
+
+    def get_issue(self, req: Request) -> Any:
+        """`GET /api/issues/{id}`."""
+        issue = self.issue(req)
+        with self.state.lock:
+            return self.render(req, issue)
+
+    def _activities(self, req: Request, issue: YtIssue) -> list[dict[str, Any]]:
+        wanted = req.list_arg("categories")
+        if not wanted:
+            # Real servers insist on `categories`; failing loudly keeps clients honest.
+            raise yt_error(400, "bad_request", "Parameter 'categories' is required")
+        unknown = set(wanted) - {c for _, c in CATEGORIES.values()} - _OTHER_CATEGORIES
+        if unknown:
+            raise yt_error(400, "bad_request", f"Unknown categories: {sorted(unknown)}")
+        with self.state.lock:
+            items = [
+                activity_json(self.state, issue, a)
+                for a in issue.activities
+                if CATEGORIES[a["kind"]][1] in wanted
+            ]
+        if req.arg("reverse") == "true":
+            items.reverse()
+        return items
+
+    def activities(self, req: Request) -> Any:
+        """`GET /api/issues/{id}/activities` — a bare array, oldest first."""
+        items = self._activities(req, self.issue(req))
+        return self.page(req, project(items, self.fields(req) or {"id": None}))
+
+    def activities_page(self, req: Request) -> Any:
+        """`GET /api/issues/{id}/activitiesPage` — a CursorPage followed by `afterCursor`."""
+        issue = self.issue(req)
+        items = self._activities(req, issue)
+        start = 0
+        if cursor := req.arg("cursor"):
+            try:
+                tag, value = base64.urlsafe_b64decode(cursor.encode()).decode().split(":")
+                assert tag == issue.id
+                start = int(value)
+            except (ValueError, AssertionError, binascii.Error, UnicodeDecodeError):
+                raise yt_error(400, "bad_request", f"Invalid cursor {cursor!r}") from None
+        top = self.skip_top(req)[1]
+        end = len(items) if top < 0 else min(len(items), start + max(1, top))
+        spec = self.fields(req) or {"id": None}
+
+        def mark(n: int) -> str:
+            return base64.urlsafe_b64encode(f"{issue.id}:{n}".encode()).decode()
+
+        doc = {
+            "$type": "ActivityCursorPage",  # as in the JetBrains docs' sample response
+            "id": f"{mark(start)}#{mark(end)}",
+            "reverse": req.arg("reverse") == "true",
+            "activities": items[start:end],
+            "beforeCursor": mark(start),
+            "afterCursor": mark(end),
+            "hasBefore": start > 0,
+            "hasAfter": end < len(items),
+        }
+        return project(doc, spec)
+
+
+# Categories real servers know but the sandbox never records (asking for them is fine).
+_OTHER_CATEGORIES = {
+    "CommentsCategory",
+    "AttachmentsCategory",
+    "LinksCategory",
+    "SprintCategory",
+    "ProjectCategory",
+    "SummaryCategory",
+    "DescriptionCategory",
+    "WorkItemCategory",
+    "VisibilityCategory",
+    "IssueVisibilityCategory",
+    "CommentTextCategory",
+}

@@ -1,0 +1,298 @@
+"""Jira Cloud / Data Center adapter on the pycontribs `jira` library.
+
+The library gives us the authenticated session and the server URL; every request goes through
+`sync.trackers.http.RetryingHttp`, so retries and error mapping live in one place. Endpoints
+the library has no helper for (search/jql, changelog bulkfetch, issue changelog) are called
+through `JIRA._session` with URLs built from the server URL. Issue paging lives in
+`jira_search`, changelog completion in `jira_history`, the incremental JQL in `jira_jql`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import datetime, tzinfo
+from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import structlog
+from jira import JIRA
+
+from mappings.raw import FieldDef, RawIssue
+from sla.errors import ConfigError
+from sync.errors import FatalTrackerError
+from sync.ports import Page
+from sync.trackers.http import Redactor, RetryingHttp, RetryPolicy
+from sync.trackers.jira.history import JiraHistories
+from sync.trackers.jira.jql import JqlTime, jql_for
+from sync.trackers.jira.search import JiraSearch
+from sync.trackers.paging import start_at_pages
+
+__all__ = ["JiraTracker", "jql_for"]
+
+
+class JiraTracker:
+    """The `Tracker` port for Jira Cloud and Data Center."""
+
+    name = "jira"
+
+    def __init__(
+        self,
+        client: JIRA,
+        *,
+        deployment: str | None = None,
+        policy: RetryPolicy | None = None,
+        secrets: Sequence[str] = (),
+        user: str | None = None,
+        on_response: Callable[[int], None] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        jql_time: JqlTime = "local",
+        history_field_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+    ) -> None:
+        self._jira = client
+        self._base = client.server_url.rstrip("/")
+        self._log = structlog.get_logger().bind(tracker="jira")
+        self._http = RetryingHttp(
+            client._session,
+            policy,
+            redact=Redactor(secrets, user=user),
+            on_response=on_response,
+            sleep=sleep,
+            logger=self._log,
+        )
+        self._deployment = _normalise_deployment(deployment) if deployment else None
+        self._jql_time: JqlTime = jql_time
+        self._history_fields = tuple(history_field_ids) if history_field_ids else None
+        self._page_size = page_size
+        self._server_info: Mapping[str, Any] | None = None
+        self._myself: Mapping[str, Any] | None = None
+        self._fields: tuple[FieldDef, ...] | None = None
+        histories = JiraHistories(self._http, self._url, self._log)
+        self._search = JiraSearch(self._http, self._url, histories, page_size)
+
+    @classmethod
+    def connect(
+        cls,
+        server: str,
+        *,
+        email: str | None = None,
+        api_token: str | None = None,
+        pat: str | None = None,
+        policy: RetryPolicy | None = None,
+        **options: Any,
+    ) -> JiraTracker:
+        """Build the client: Cloud e-mail + API token (basic auth) or Data Center PAT (bearer)."""
+        policy = policy or RetryPolicy()
+        if pat:
+            auth: dict[str, Any] = {"token_auth": pat}
+        elif email and api_token:
+            auth = {"basic_auth": (email, api_token)}
+        else:
+            raise ConfigError("settings", "jira", "email + api_token (Cloud) or pat (DC)")
+        # max_retries=0: ResilientSession's own 429/503 retry loop would sleep without our
+        # caps and double the attempts. get_server_info=False: we fetch serverInfo lazily, once.
+        # logging=False: the library's debug dumps include request headers.
+        client = JIRA(
+            server,
+            **auth,
+            max_retries=0,
+            get_server_info=False,
+            timeout=policy.timeout,
+            logging=False,
+        )
+        return cls(
+            client, policy=policy, secrets=[s for s in (api_token, pat) if s], user=email, **options
+        )
+
+    # -- small GETs -------------------------------------------------------------------------
+
+    def _url(self, path: str) -> str:
+        return f"{self._base}/rest/{path}"
+
+    def _get(self, path: str, **params: Any) -> Any:
+        return self._http.request("GET", self._url(path), params=params or None)
+
+    def server_info(self) -> Mapping[str, Any]:
+        """`/rest/api/2/serverInfo`, fetched once."""
+        if self._server_info is None:
+            self._server_info = self._get("api/2/serverInfo")
+        return self._server_info
+
+    @property
+    def is_cloud(self) -> bool:
+        """True on Jira Cloud: from the override, else serverInfo `deploymentType`."""
+        if self._deployment is None:
+            # Servers too old to send deploymentType are all self-hosted.
+            kind = self.server_info().get("deploymentType") or "Server"
+            self._deployment = _normalise_deployment(kind)
+            self._jira.deploymentType = "Cloud" if self._deployment == "cloud" else "Server"
+        return self._deployment == "cloud"
+
+    def _me(self) -> Mapping[str, Any]:
+        if self._myself is None:
+            self._myself = self._get("api/2/myself")
+        return self._myself
+
+    def account_id(self) -> str:
+        """Cloud `accountId`; Data Center user `name` (falling back to `key`)."""
+        me = self._me()
+        value = me.get("accountId") if self.is_cloud else me.get("name") or me.get("key")
+        return str(value or "")
+
+    def time_zone(self) -> tzinfo:
+        """The account's profile time zone (`/myself` `timeZone`), in which JQL reads dates."""
+        name = self._me().get("timeZone")
+        try:
+            return ZoneInfo(str(name))
+        except (ZoneInfoNotFoundError, ValueError):
+            raise FatalTrackerError(
+                f"Jira /myself has no usable timeZone ({name!r}); set jql_time='epoch_ms'"
+            ) from None
+
+    def fields(self, refresh: bool = False) -> Sequence[FieldDef]:
+        """All fields (`/rest/api/2/field`), cached per instance until `refresh=True`."""
+        if self._fields is None or refresh:
+            self._fields = tuple(
+                FieldDef(
+                    id=f["id"],
+                    name=f.get("name", f["id"]),
+                    custom=bool(f.get("custom")),
+                    schema=f.get("schema") or {},
+                )
+                for f in self._get("api/2/field")
+            )
+        return self._fields
+
+    def statuses(self) -> list[Mapping[str, Any]]:
+        """Raw `/rest/api/2/status` list."""
+        return self._get("api/2/status")
+
+    def priorities(self) -> list[Mapping[str, Any]]:
+        """Raw `/rest/api/2/priority` list."""
+        return self._get("api/2/priority")
+
+    def resolutions(self) -> list[Mapping[str, Any]]:
+        """Raw `/rest/api/2/resolution` list."""
+        return self._get("api/2/resolution")
+
+    def create_field(
+        self,
+        name: str,
+        type: str,
+        *,
+        searcher_key: str | None = None,
+        description: str | None = None,
+    ) -> FieldDef:
+        """Create a custom field (POST /rest/api/2/field); `type` is the full type key."""
+        body = {"name": name, "type": type, "searcherKey": searcher_key, "description": description}
+        f = self._http.request(
+            "POST", self._url("api/2/field"), json={k: v for k, v in body.items() if v is not None}
+        )
+        self._fields = None
+        return FieldDef(
+            id=f["id"], name=f.get("name", name), custom=True, schema=f.get("schema") or {}
+        )
+
+    def can_suppress_notifications(self, project_key: str | None = None) -> bool:
+        """Whether `notifyUsers=false` is honoured: it needs Administer Jira or project admin.
+
+        https://developer.atlassian.com/cloud/jira/platform/rest/v2/api-group-issues/#api-rest-api-2-issue-issueidorkey-put
+        """
+        params = {"permissions": "ADMINISTER,ADMINISTER_PROJECTS"}
+        if project_key:
+            params["projectKey"] = project_key
+        perms = (self._get("api/2/mypermissions", **params) or {}).get("permissions", {})
+        return any(
+            (perms.get(p) or {}).get("havePermission") for p in params["permissions"].split(",")
+        )
+
+    # -- search and history -----------------------------------------------------------------
+
+    def search(
+        self,
+        scope: str,
+        since: datetime | None,
+        field_ids: Sequence[str],
+        *,
+        history_field_ids: Sequence[str] | None = None,
+    ) -> Iterator[Page]:
+        """Pages of issues updated at or after `since`, each with complete histories."""
+        tz = self.time_zone() if since is not None and self._jql_time == "local" else None
+        jql = jql_for(scope, since, tz or ZoneInfo("UTC"), self._jql_time)
+        fields = ",".join(dict.fromkeys([*field_ids, "updated"]))  # `updated` feeds the cursor
+        tracked = tuple(history_field_ids or ()) or self._history_fields
+        self._log.info("jira.search", jql=jql, cloud=self.is_cloud)
+        if self.is_cloud:
+            yield from self._search.cloud_pages(jql, fields, tracked)
+        else:
+            yield from self._search.dc_pages(jql, fields)
+
+    def fetch(self, key: str, field_ids: Sequence[str]) -> RawIssue:
+        """One issue, fresh, with its complete history and field names."""
+        fields = ",".join(dict.fromkeys([*field_ids, "updated"]))
+        return self._search.fetch(key, fields, cloud=self.is_cloud)
+
+    # -- writes -----------------------------------------------------------------------------
+
+    def update(
+        self,
+        key: str,
+        fields: Mapping[str, Any],
+        labels_add: Sequence[str] = (),
+        labels_remove: Sequence[str] = (),
+    ) -> None:
+        """PUT the fields and label operations with notifyUsers=false; no call when empty."""
+        body: dict[str, Any] = {}
+        if fields:
+            body["fields"] = dict(fields)
+        ops = [{"add": x} for x in labels_add] + [{"remove": x} for x in labels_remove]
+        if ops:
+            body["update"] = {"labels": ops}
+        if not body:
+            return
+        self._http.request(
+            "PUT",
+            self._url(f"api/2/issue/{quote(key, safe='')}"),
+            params={"notifyUsers": "false"},
+            json=body,
+            skippable_key=key,
+        )
+        self._log.info("jira.updated", issue=key, fields=sorted(fields), labels=len(ops))
+
+    def comment(self, key: str, body: str) -> None:
+        """Add a plain-text comment (v2 takes wiki text, not ADF)."""
+        self._http.request(
+            "POST",
+            self._url(f"api/2/issue/{quote(key, safe='')}/comment"),
+            json={"body": body},
+            skippable_key=key,
+        )
+
+    def comments(self, key: str) -> list[str]:
+        """Plain-text bodies of the issue's comments, oldest first (v2 bodies are wiki strings).
+
+        https://developer.atlassian.com/cloud/jira/platform/rest/v2/api-group-issue-comments/#api-rest-api-2-issue-issueidorkey-comment-get
+        """
+        url = self._url(f"api/2/issue/{quote(key, safe='')}/comment")
+
+        def fetch(start: int) -> Mapping[str, Any]:
+            return self._http.request(
+                "GET", url, params={"startAt": start, "maxResults": self._page_size}
+            )
+
+        return [
+            str(c.get("body") or "")
+            for p in start_at_pages(fetch, "comments", what=f"GET {url}")
+            for c in p.get("comments") or ()
+        ]
+
+
+def _normalise_deployment(value: Any) -> str:
+    v = str(value or "").strip().lower().replace(" ", "")
+    if v == "cloud":
+        return "cloud"
+    if v in ("server", "datacenter", "dc"):
+        return "datacenter"
+    raise ConfigError("settings", "jira.deployment", "Cloud, Server or DataCenter", value)
