@@ -8,7 +8,7 @@ or `SLA_SYNC_CONFIG`, then the defaults below. Nothing else in the code reads th
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -27,7 +27,7 @@ class TrackerSettings(_Strict):
     """One tracker connection and the issues it covers (a scope query)."""
 
     name: str = "jira"
-    kind: Literal["jira", "youtrack"] = "jira"
+    kind: str = "jira"  # a registered tracker kind (sync.registry): jira, youtrack
     url: str
     email: str | None = None  # Jira Cloud: e-mail + API token
     token: SecretStr | None = None  # Jira Cloud API token, or YouTrack permanent token
@@ -37,14 +37,6 @@ class TrackerSettings(_Strict):
     profile: Path | None = None  # mapping profile; default: the shipped one for `kind`
     verify_tls: bool = True
     page_size: int = Field(default=100, ge=1, le=1000)
-
-    @model_validator(mode="after")
-    def _credentials(self) -> TrackerSettings:
-        if self.kind == "jira" and not (self.pat or (self.email and self.token)):
-            raise ValueError("Jira needs `pat` (Data Center) or `email` + `token` (Cloud)")
-        if self.kind == "youtrack" and not self.token:
-            raise ValueError("YouTrack needs `token` (a permanent token)")
-        return self
 
     def secrets(self) -> tuple[str, ...]:
         """Every secret value, for redaction."""
@@ -150,10 +142,19 @@ class Settings(BaseSettings):
         return [*self.trackers, *([self.jira] if self.jira else [])]
 
 
+TrackerCheck = Callable[[TrackerSettings], "tuple[str, str] | None"]
+
+
 def load_settings(
-    config_file: str | Path | None = None, environ: Mapping[str, str] | None = None
+    config_file: str | Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    check_tracker: TrackerCheck | None = None,
 ) -> Settings:
-    """Build the settings once; a wrong file or variable raises ConfigError naming it."""
+    """Build the settings once; a wrong file or variable raises ConfigError naming it.
+
+    `check_tracker` (the tracker registry's) returns (key, what is expected) for a tracker
+    whose kind or credentials are wrong; the error names where that tracker was configured.
+    """
     environ = os.environ if environ is None else environ
     path = (
         Path(config_file or environ.get("SLA_SYNC_CONFIG") or "")
@@ -171,7 +172,7 @@ def load_settings(
         if not isinstance(data, dict):
             raise ConfigError(path, "", "a mapping of settings", type(data).__name__)
     try:
-        return Settings(**data)
+        settings = Settings(**data)
     except ValidationError as exc:
         err = exc.errors()[0]
         key = ".".join(str(p) for p in err["loc"])
@@ -193,3 +194,23 @@ def load_settings(
             msg,
             got if not any(w in key for w in ("token", "pat", "password")) else None,
         ) from None
+    if check_tracker is not None:
+        for prefix, cfg in _configured(settings):
+            if problem := check_tracker(cfg):
+                key, expected = problem
+                where = (
+                    path
+                    if prefix.startswith("trackers") and path
+                    else f"environment {_env(prefix)}"
+                )
+                raise ConfigError(where, ".".join(p for p in (prefix, key) if p), expected)
+    return settings
+
+
+def _configured(settings: Settings) -> list[tuple[str, TrackerSettings]]:
+    found = [(f"trackers.{i}", t) for i, t in enumerate(settings.trackers)]
+    return found + ([("jira", settings.jira)] if settings.jira else [])
+
+
+def _env(prefix: str) -> str:
+    return "SLA_SYNC_" + prefix.upper().replace(".", "__")

@@ -1,16 +1,18 @@
-"""A mapping profile checked against a live Jira (pure), for the `check` command.
+"""A mapping profile checked against a live tracker's vocabulary and fields (pure).
 
-Jira's status / priority / resolution / issue type lists and field catalog come in as data;
-every value the profile cannot place and every field of the wrong type becomes a `Finding`.
+The tracker's statuses, priorities, resolutions and issue types come in as a `Vocabulary`,
+its fields as a catalog; every value the profile cannot place and every field of the wrong
+type becomes a `Finding`. Used by `check` for every kind of tracker.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
+from mappings.port import CATEGORY_STATUS, TrackerValue, Vocabulary
 from mappings.profile import CatalogLike, Profile, resolve_fields
+from mappings.raw import FieldDef
 from sla.errors import ConfigError
 
 __all__ = ["Finding", "check_profile"]
@@ -18,80 +20,36 @@ __all__ = ["Finding", "check_profile"]
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One problem of a profile against a live Jira; severity "error" or "warning"."""
+    """One problem of a profile against a live tracker; severity "error" or "warning"."""
 
     severity: str
     key: str
     message: str
 
 
-# Field schema types each profile key can live in (`schema.type` of `/rest/api/2/field`).
-_FIELD_TYPES = {
-    "line": {"option", "number", "string"},
-    "registered_at": {"datetime"},
-    "due": {"datetime", "date"},
-    "state": {"option", "string"},
-    "breached": {"option", "array", "string"},
-    "elapsed_hours": {"number", "string"},
-    "remaining_hours": {"number", "string"},
-}
-
-
 def check_profile(
     profile: Profile,
     catalog: CatalogLike,
+    vocabulary: Vocabulary,
     *,
-    statuses: Iterable[Any] = (),
-    priorities: Iterable[Any] = (),
-    resolutions: Iterable[Any] = (),
-    issue_types: Iterable[Any] = (),
+    field_kinds: Mapping[str, frozenset[str]] | None = None,
+    field_kind: Callable[[FieldDef], str] | None = None,
+    tracker: str = "the tracker",
 ) -> list[Finding]:
-    """Compare the profile with Jira's status/priority/resolution lists and field catalog."""
-    # Imported here: `mappings.jira` re-exports this module, so a top-level import would cycle.
-    from mappings.jira.timeline import CATEGORY_STATUS, id_and_name
-    from mappings.jira.write import field_schema
-
+    """Compare the profile with the tracker's vocabulary and field catalog."""
     src = profile.source
-    out: list[Finding] = []
-    for obj in statuses:
-        sid, name = id_and_name(obj)
-        if profile.statuses.match(sid, name):
-            continue
-        category = (
-            (obj.get("statusCategory") or {}).get("key") if isinstance(obj, Mapping) else None
-        )
-        if category in CATEGORY_STATUS:
-            out.append(
-                Finding(
-                    "warning",
-                    "statuses",
-                    f"status {name!r} is not mapped in {src}; "
-                    f"its Jira category {category!r} makes it "
-                    f"{CATEGORY_STATUS[category]}",
-                )
-            )
-        else:
-            out.append(
-                Finding(
-                    "error",
-                    "statuses",
-                    f"status {name!r} is not mapped in {src} and has no usable Jira category",
-                )
-            )
-    for section, kind, items, severity in (
-        ("priorities", "priority", priorities, "error"),
-        ("resolutions", "resolution", resolutions, "error"),
-        ("request_types", "issue type", issue_types, "warning"),
-    ):
-        for obj in items:
-            if not getattr(profile, section).match(*id_and_name(obj)):
-                out.append(
-                    Finding(
-                        severity,
-                        section,
-                        f"{kind} {id_and_name(obj)[1]!r} is not mapped in {src} ({section})",
-                    )
-                )
+    out = [_status_finding(s, profile, tracker) for s in vocabulary.statuses]
+    out = [f for f in out if f is not None]
+    sections: tuple[tuple[str, str, tuple[TrackerValue, ...], str], ...] = (
+        ("priorities", "priority", vocabulary.priorities, "error"),
+        ("resolutions", "resolution", vocabulary.resolutions, "error"),
+        ("request_types", "issue type", vocabulary.issue_types, "warning"),
+    )
+    for section, kind, values, severity in sections:
+        for v in values:
+            if not getattr(profile, section).match(v.id, v.name):
+                message = f"{kind} {v.name!r} is not mapped in {src} ({section})"
+                out.append(Finding(severity, section, message))
     try:
         resolved = resolve_fields(profile, catalog)
     except ConfigError as exc:  # an ambiguous field name
@@ -99,13 +57,12 @@ def check_profile(
     for key in resolved.missing:
         refs = " / ".join(profile.field_refs[key])
         effect = "will not be written" if key.startswith("write.") else "will not be read"
-        tracker = "YouTrack" if profile.tracker == "youtrack" else "Jira"
         out.append(
             Finding("warning", key, f"{tracker} has no field {refs} ({src}: {key}); it {effect}")
         )
     for key, fdef in resolved.by_key.items():
-        kind = field_schema(fdef)[0]
-        allowed = _FIELD_TYPES.get(key)
+        kind = field_kind(fdef) if field_kind else ""
+        allowed = (field_kinds or {}).get(key)
         if allowed and kind and kind not in allowed:
             section = "write" if f"write.{key}" in profile.field_refs else "fields"
             out.append(
@@ -117,3 +74,21 @@ def check_profile(
                 )
             )
     return out
+
+
+def _status_finding(s: TrackerValue, profile: Profile, tracker: str) -> Finding | None:
+    if profile.statuses.match(s.id, s.name):
+        return None
+    src = profile.source
+    if s.category in CATEGORY_STATUS:
+        return Finding(
+            "warning",
+            "statuses",
+            f"status {s.name!r} is not mapped in {src}; its {tracker} category "
+            f"{s.category!r} makes it {CATEGORY_STATUS[s.category]}",
+        )
+    return Finding(
+        "error",
+        "statuses",
+        f"status {s.name!r} is not mapped in {src} and has no usable {tracker} category",
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 
@@ -22,6 +23,7 @@ class RawIssue:
     fields: Mapping[str, Any]
     histories: tuple[Mapping[str, Any], ...] = ()
     names: Mapping[str, str] = field(default_factory=dict)
+    updated: datetime | None = None  # the tracker's last-update time (feeds the cursor)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ __all__ = [
     "RetriableTrackerError",
     "SkippableIssueError",
     "SyncError",
+    "UnsupportedError",
     "classify",
 ]
 
@@ -53,6 +54,15 @@ class SkippableIssueError(SyncError):
         super().__init__(f"{key}: {reason}")
         self.key = key
         self.reason = reason
+
+
+class UnsupportedError(SyncError):
+    """The tracker (or this account) cannot do it through the API; `steps` say how by hand."""
+
+    def __init__(self, message: str, steps: str = "", *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.steps = steps
+        self.status = status
 
 
 class ErrorKind(StrEnum):

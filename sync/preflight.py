@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from mappings.check import check_profile
 from sync.binding import Binding
-from sync.errors import FatalTrackerError, RetriableTrackerError
-from sync.report import render_text as render
+from sync.errors import FatalTrackerError, RetriableTrackerError, UnsupportedError
+from sync.ports import FieldKind
+from sync.report.render_text import table
 
-# Jira custom field types for the SLA fields `check --create-fields` may create.
-_FIELD_TYPES = {
-    "write.due": "com.atlassian.jira.plugin.system.customfieldtypes:datetime",
-    "write.state": "com.atlassian.jira.plugin.system.customfieldtypes:select",
-    "write.breached": "com.atlassian.jira.plugin.system.customfieldtypes:select",
-    "write.elapsed_hours": "com.atlassian.jira.plugin.system.customfieldtypes:float",
-    "write.remaining_hours": "com.atlassian.jira.plugin.system.customfieldtypes:float",
+# The kind of field each SLA figure needs when `check --create-fields` creates it.
+_FIELD_KINDS = {
+    "write.due": FieldKind.DATETIME,
+    "write.state": FieldKind.SELECT,
+    "write.breached": FieldKind.SELECT,
+    "write.elapsed_hours": FieldKind.NUMBER,
+    "write.remaining_hours": FieldKind.NUMBER,
 }
 
 
@@ -21,63 +23,41 @@ def run_check(b: Binding, create_fields: bool = False) -> bool:
     try:
         rows = [["ok", "connection", f"{b.name}: signed in as {b.tracker.account_id()}"]]
         b.refresh_catalog()
+        vocabulary = b.tracker.vocabulary()
     except (FatalTrackerError, RetriableTrackerError) as exc:
-        print(render.table(("severity", "what", "detail"), [["error", "connection", str(exc)]]))
+        print(table(("severity", "what", "detail"), [["error", "connection", str(exc)]]))
         return False
-    from mappings.check import check_profile
-
     findings = check_profile(
         b.profile,
         b.catalog,
-        statuses=_call(b.tracker, "statuses"),
-        priorities=_call(b.tracker, "priorities"),
-        resolutions=_call(b.tracker, "resolutions"),
+        vocabulary,
+        field_kinds=b.mapping.field_kinds,
+        field_kind=b.mapping.field_kind,
+        tracker=b.kind.title,
     )
-    missing = {f.key for f in findings if f.key in _FIELD_TYPES and "has no field" in f.message}
+    missing = {f.key for f in findings if f.key in _FIELD_KINDS and "has no field" in f.message}
     created = _create_fields(b, sorted(missing)) if create_fields and missing else []
     done = {row[1] for row in created if row[0] == "ok"}
     rows += [[f.severity, f.key, f.message] for f in findings if f.key not in done]
     rows += created
-    rows += _notification_rows(b.tracker)
-    print(render.table(("severity", "what", "detail"), rows))
+    silent = b.tracker.silent_writes()
+    rows.append(["ok" if silent.silent else "warning", "notifications", silent.detail])
+    print(table(("severity", "what", "detail"), rows))
     return not any(r[0] == "error" for r in rows)
 
 
-def _notification_rows(tracker: object) -> list[list[str]]:
-    can_mute = getattr(tracker, "can_suppress_notifications", None)
-    if can_mute is None:
-        return []
-    try:
-        if can_mute():
-            return [["ok", "notifications", "SLA writes are sent with notifyUsers=false"]]
-    except (FatalTrackerError, RetriableTrackerError) as exc:
-        return [["warning", "notifications", f"could not read the account's permissions: {exc}"]]
-    return [
-        [
-            "warning",
-            "notifications",
-            "the account is not a Jira or project admin: Jira "
-            "ignores notifyUsers=false, so watchers get an e-mail for each SLA write",
-        ]
-    ]
-
-
-def _call(tracker: object, name: str) -> list:
-    fn = getattr(tracker, name, None)
-    return list(fn()) if fn else []
-
-
 def _create_fields(b: Binding, keys: list[str]) -> list[list[str]]:
-    create = getattr(b.tracker, "create_field", None)
     rows = []
     for key in keys:
         names = [r for r in b.profile.field_refs.get(key, ()) if not r.startswith("customfield_")]
-        if create is None or not names:
+        if not names:
             rows.append(["warning", key, "cannot be created here: create it by hand"])
             continue
         try:
-            create(names[0], _FIELD_TYPES[key])
+            b.tracker.create_field(names[0], _FIELD_KINDS[key])
             rows.append(["ok", key, f"created field {names[0]!r}"])
+        except UnsupportedError as exc:
+            rows.append(["warning", key, f"{exc} ({exc.steps})" if exc.steps else str(exc)])
         except FatalTrackerError as exc:
             rows.append(["error", key, f"could not create {names[0]!r}: {exc}"])
     if any(r[0] == "ok" for r in rows):

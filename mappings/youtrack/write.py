@@ -1,9 +1,9 @@
-"""SlaResult -> YouTrack `customFields` entries (pure), with the "changed only" comparison.
+"""SlaResult -> YouTrack `customFields` entries (pure): the encoding, comparison and rendering.
 
 Each entry is `{"name", "$type", "value"}` as `POST /api/issues/{id}` takes it; the `$type`
 follows the field's type: https://www.jetbrains.com/help/youtrack/devportal/api-how-to-update-custom-fields-values.html
-The result is the Jira module's `DesiredFields` keyed by field name, so the sync pass treats
-both trackers alike; `labels` are YouTrack tags.
+Entries are keyed by field name (YouTrack's field ids are names); which figures are written
+and the diff are `mappings.desired`'s; `labels` are YouTrack tags.
 """
 
 from __future__ import annotations
@@ -12,23 +12,23 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, time, tzinfo
 from typing import Any
 
-from mappings.jira.write import DesiredFields, breach_comment
-from mappings.profile import HOURS_FIELDS, CatalogLike, Profile, as_catalog, resolve_fields
+from mappings.desired import build_desired, describe_changes, diff
+from mappings.port import DesiredFields, FieldChanges
+from mappings.profile import CatalogLike, Profile, resolve_fields
 from mappings.raw import FieldDef
 from mappings.values import norm_key
-from mappings.youtrack import SystemFields, custom_fields, field_value
-from sla.result import SlaResult
+from mappings.youtrack.shapes import custom_fields, field_value
 
 __all__ = [
-    "DesiredFields",
-    "breach_comment",
+    "ENCODER",
     "changed_fields",
     "current_labels",
     "desired_fields",
+    "field_kind",
     "issue_field_type",
-    "label_changes",
     "render_changes",
-    "required_field_ids",
+    "same",
+    "show",
 ]
 
 # valueType -> IssueCustomField `$type` (single-value form; multi-value adds "Multi").
@@ -57,7 +57,8 @@ def issue_field_type(fdef: FieldDef) -> str:
     return _PLAIN.get(vt, "SimpleIssueCustomField")  # date and time, integer, float, string
 
 
-def _kind(fdef: FieldDef) -> str:
+def field_kind(fdef: FieldDef) -> str:
+    """The value type of a field (enum, date, period, float, string, …), for encoding and check."""
     vt = _value_type(fdef)
     if vt:
         return vt
@@ -72,7 +73,7 @@ def _entry(fdef: FieldDef, value: Any) -> dict[str, Any]:
 
 
 def _enc_text(fdef: FieldDef, text: str) -> Any:
-    kind = _kind(fdef)
+    kind = field_kind(fdef)
     if kind == "string":
         return text
     if kind == "text":
@@ -87,7 +88,7 @@ def _enc_flag(fdef: FieldDef, flag: bool, yes: str, no: str) -> Any:
 
 
 def _enc_hours(fdef: FieldDef, hours: float) -> Any:
-    kind = _kind(fdef)
+    kind = field_kind(fdef)
     if kind == "period":
         return {"minutes": round(hours * 60)}
     if kind == "integer":
@@ -98,7 +99,7 @@ def _enc_hours(fdef: FieldDef, hours: float) -> Any:
 
 
 def _enc_time(fdef: FieldDef, at: datetime) -> Any:
-    kind = _kind(fdef)
+    kind = field_kind(fdef)
     if kind == "date":
         # YouTrack keeps a date field as 12:00 UTC of that day.
         return int(datetime.combine(at.date(), time(12), UTC).timestamp() * 1000)
@@ -107,38 +108,34 @@ def _enc_time(fdef: FieldDef, at: datetime) -> Any:
     return int(at.timestamp() * 1000)
 
 
+class _YouTrackEncoder:
+    """`customFields` entries for each kind of SLA value, by the field's type."""
+
+    def text(self, fdef: FieldDef, text: str) -> Any:
+        return _enc_text(fdef, text)
+
+    def flag(self, fdef: FieldDef, flag: bool, yes: str, no: str) -> Any:
+        return _enc_flag(fdef, flag, yes, no)
+
+    def hours(self, fdef: FieldDef, hours: float) -> Any:
+        return _enc_hours(fdef, hours)
+
+    def time(self, fdef: FieldDef, at: datetime) -> Any:
+        return _enc_time(fdef, at)
+
+    def entry(self, fdef: FieldDef, value: Any) -> Any:
+        return _entry(fdef, value)
+
+
+ENCODER = _YouTrackEncoder()
+
+
 def desired_fields(
-    result: SlaResult, profile: Profile, catalog: CatalogLike, *, include_hours: bool = True
+    result: Any, profile: Profile, catalog: CatalogLike, *, include_hours: bool = True
 ) -> DesiredFields:
     """`customFields` entries for the SLA figures the profile writes, keyed by field name."""
     resolved = resolve_fields(profile, catalog)
-    w = profile.write
-    encoders: dict[str, Any] = {
-        "due": lambda d: None if result.due_at is None else _enc_time(d, result.due_at),
-        "state": lambda d: _enc_text(d, w.state_values[result.state]),
-        "breached": lambda d: _enc_flag(d, result.breached, w.yes_value, w.no_value),
-        "elapsed_hours": lambda d: _enc_hours(d, result.elapsed_hours),
-        "remaining_hours": lambda d: _enc_hours(d, result.remaining_hours),
-    }
-    out: dict[str, Any] = {}
-    names: dict[str, str] = {}
-    hours: set[str] = set()
-    for key, encode in encoders.items():
-        fdef = resolved.by_key.get(key)
-        if fdef is None or f"write.{key}" not in profile.field_refs:
-            continue
-        if key in HOURS_FIELDS:
-            hours.add(fdef.name)
-            if not include_hours:
-                continue
-        out[fdef.name] = _entry(fdef, encode(fdef))
-        names[fdef.name] = fdef.name
-    labels = {}
-    if w.label_breached:
-        labels[w.label_breached] = result.breached
-    if w.label_at_risk:
-        labels[w.label_at_risk] = result.at_risk and not result.breached
-    return DesiredFields(out, labels, names, frozenset(hours))
+    return build_desired(result, profile, resolved, ENCODER, include_hours=include_hours)
 
 
 def _canonical(value: Any) -> Any:
@@ -161,8 +158,16 @@ def _canonical(value: Any) -> Any:
         return ("str", norm_key(text))
 
 
-def _same(current: Any, desired: Any) -> bool:
-    a, b = _canonical(current), _canonical(desired)
+def _unwrap(value: Any) -> Any:
+    """The value inside a `customFields` entry (other values pass through)."""
+    if isinstance(value, Mapping) and {"name", "$type", "value"} <= value.keys():
+        return value["value"]
+    return value
+
+
+def same(current: Any, desired: Any) -> bool:
+    """True when a field's current value already says what a desired entry (or value) says."""
+    a, b = _canonical(current), _canonical(_unwrap(desired))
     if a is None or b is None:
         return a is b
     if a[0] == b[0] == "num":
@@ -177,33 +182,20 @@ def current_labels(raw_issue_fields: Mapping[str, Any]) -> list[str]:
     return [str(t.get("name")) for t in raw_issue_fields.get("tags") or () if t.get("name")]
 
 
-def changed_fields(raw_issue_fields: Mapping[str, Any], desired: DesiredFields) -> dict[str, Any]:
-    """Entries whose current value differs (normalised), plus `labels` when tags must move."""
+def _current_values(raw_issue_fields: Mapping[str, Any], desired: DesiredFields) -> dict[str, Any]:
     current = custom_fields(raw_issue_fields)
-    out: dict[str, Any] = {}
-    for name, entry in desired.fields.items():
-        cf = current.get(norm_key(name)) or {}
-        if not _same(cf.get("value"), entry.get("value")):
-            out[name] = entry
-    have = current_labels(raw_issue_fields)
-    wanted = [t for t in have if desired.labels.get(t, True)]
-    wanted += [t for t, want in desired.labels.items() if want and t not in have]
-    if wanted != have:
-        out["labels"] = wanted
-    return out
+    return {name: (current.get(norm_key(name)) or {}).get("value") for name in desired.fields}
 
 
-def label_changes(
-    raw_issue_fields: Mapping[str, Any], changed: Mapping[str, Any]
-) -> tuple[list[str], list[str]]:
-    """(`labels_add`, `labels_remove`) for `Tracker.update` from `changed["labels"]`."""
-    if "labels" not in changed:
-        return [], []
-    have, wanted = current_labels(raw_issue_fields), list(changed["labels"])
-    return [t for t in wanted if t not in have], [t for t in have if t not in wanted]
+def changed_fields(raw_issue_fields: Mapping[str, Any], desired: DesiredFields) -> FieldChanges:
+    """Entries whose current value differs (normalised), and the tags to add or remove."""
+    current = _current_values(raw_issue_fields, desired)
+    return diff(current, current_labels(raw_issue_fields), desired, same)
 
 
-def _show(value: Any, tz: tzinfo) -> str:
+def show(value: Any, tz: tzinfo) -> str:
+    """A field value (or a desired entry) for dry-run output; times in `tz`."""
+    value = _unwrap(value)
     canon = _canonical(value)
     if canon is None:
         return "—"
@@ -219,33 +211,12 @@ def _show(value: Any, tz: tzinfo) -> str:
 
 def render_changes(
     raw_issue_fields: Mapping[str, Any],
-    changed: Mapping[str, Any],
+    changes: FieldChanges,
     desired: DesiredFields,
     *,
     tz: tzinfo = UTC,
 ) -> list[str]:
     """One `name: old → new` line per changed field or tag set, for `--dry-run`."""
-    current = custom_fields(raw_issue_fields)
-    lines = []
-    for name, new in changed.items():
-        if name == "labels":
-            old_tags = ", ".join(current_labels(raw_issue_fields)) or "—"
-            lines.append(f"tags: {old_tags} → {', '.join(new) or '—'}")
-            continue
-        old = (current.get(norm_key(name)) or {}).get("value")
-        label = desired.names.get(name, name)
-        lines.append(f"{label}: {_show(old, tz)} → {_show(new.get('value'), tz)}")
-    return lines
-
-
-def required_field_ids(profile: Profile, catalog: CatalogLike) -> list[str]:
-    """Custom field names a search must return (`customFields=`): tracked, read and SLA fields.
-
-    Only names the catalog has are listed, so a localised instance gets no unknown names.
-    """
-    cat = as_catalog(catalog)
-    sf = SystemFields()
-    names = [*sf.state, *sf.priority, *sf.resolution, *sf.type]
-    found = [m.name for n in names for m in cat.matches(n)]
-    found += [d.name for d in resolve_fields(profile, cat).by_key.values()]
-    return list(dict.fromkeys(found))
+    current = _current_values(raw_issue_fields, desired)
+    labels = current_labels(raw_issue_fields)
+    return describe_changes(current, labels, changes, desired, show, tz, labels_name="tags")

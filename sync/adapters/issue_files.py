@@ -8,10 +8,12 @@ from typing import Any
 
 from mappings.raw import RawIssue
 from sla import UnknownValueError
+from sync import registry
 
 
-def read_issue_file(path: str | Path, tracker: str = "jira") -> RawIssue:
-    """A Jira `GET /rest/api/{2,3}/issue/{key}?expand=changelog,names` response as a RawIssue."""
+def read_issue_file(path: str | Path, kind: str = "jira") -> RawIssue:
+    """A saved issue of a tracker kind (Jira: `GET issue?expand=changelog,names`) as a RawIssue."""
+    reader = registry.get(kind, "explain", "--tracker").read_issue_file
     try:
         data: Any = json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
@@ -20,18 +22,7 @@ def read_issue_file(path: str | Path, tracker: str = "jira") -> RawIssue:
         raise UnknownValueError(
             "issue file", f"{path}: not JSON ({exc.msg}, line {exc.lineno})"
         ) from None
-    if tracker == "youtrack":
-        from mappings.youtrack import raw_from_export  # the YouTrack export shape
-
-        return raw_from_export(data)
-    if not isinstance(data, dict) or "key" not in data or not isinstance(data.get("fields"), dict):
-        raise UnknownValueError("issue file", f"{path}: not a Jira issue (no key / fields)")
-    changelog = data.get("changelog") or {}
-    return RawIssue(
-        tracker="jira",
-        key=str(data["key"]),
-        id=str(data.get("id", data["key"])),
-        fields=data["fields"],
-        histories=tuple(changelog.get("histories") or ()),
-        names=data.get("names") or {},
-    )
+    try:
+        return reader(data)
+    except UnknownValueError as exc:
+        raise UnknownValueError("issue file", f"{path}: {exc.value}") from None

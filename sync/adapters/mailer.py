@@ -37,6 +37,12 @@ class MailError(Exception):
         self.reason, self.permanent, self.counted = reason, permanent, counted
 
 
+def message_id(from_address: str | None, *parts: str) -> str:
+    """`<sla-sync.<parts>@<sender's domain>>`: one notification, one id, however often sent."""
+    domain = (parseaddr(from_address or "")[1].rpartition("@")[2]) or "sla-sync"
+    return "<sla-sync." + ".".join(_TOKEN.sub("-", p) for p in parts) + f"@{domain}>"
+
+
 def valid_address(address: str | None) -> bool:
     """Is this something an SMTP relay could deliver to (syntax only)?"""
     if not address:
@@ -65,8 +71,7 @@ class Mailer:
 
     def message_id(self, *parts: str) -> str:
         """A Message-ID that is the same for every send of one notification (re-sends too)."""
-        domain = (parseaddr(self.s.from_address or "")[1].rpartition("@")[2]) or "sla-sync"
-        return "<sla-sync." + ".".join(_TOKEN.sub("-", p) for p in parts) + f"@{domain}>"
+        return message_id(self.s.from_address, *parts)
 
     def message(
         self, to: str, subject: str, body: str, message_id: str, date: datetime

@@ -211,7 +211,7 @@ class StateStore:
                 "DELETE FROM intents WHERE tracker=? AND key=? AND kind=?", (tracker, key, kind)
             )
 
-    # -- notices (sync/notify.py: recorded with their text before they are sent) ---------
+    # -- notices (sync/passes/deliver.py: recorded with their text before they are sent) ---------
 
     def notice(self, tracker: str, key: str, event: str) -> NoticeRow | None:
         """One notification of an issue, if it was ever due."""
@@ -222,6 +222,15 @@ class StateStore:
             event,
         )
         return NoticeRow(*row) if row else None
+
+    def notices(self, tracker: str, key: str) -> dict[str, NoticeRow]:
+        """Every notification ever recorded for an issue, by event, oldest first."""
+        rows = self._f.all(
+            f"SELECT {_NOTICE_COLS} FROM notices WHERE tracker=? AND key=? ORDER BY at_us, event",
+            tracker,
+            key,
+        )
+        return {r[0]: NoticeRow(*r) for r in rows}
 
     def open_notices(self, tracker: str, key: str) -> list[NoticeRow]:
         """Notifications of an issue not yet sent nor given up ('pending', 'sending')."""

@@ -10,13 +10,13 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from pydantic import SecretStr
-
 from config.settings import Settings, TrackerSettings
 from sandbox import start_sandbox
+from sync import registry
 from sync.composition import App
 from sync.logs import configure_logging
-from sync.passes.runner import PassReport
+from sync.passes.outcome import PassReport
+from sync.registry import TrackerKind
 from sync.report import render_text as render
 
 SHOWN_WRITES = 6
@@ -27,52 +27,38 @@ def run_demo(regulation_path: str | None = None, scenario: str = "demo") -> int:
     configure_logging("console", "warning")
     figures: dict[str, dict[str, object]] = {}
     ok = True
+    kinds = [k for k in registry.all_kinds() if k.sandbox]
     with tempfile.TemporaryDirectory(prefix="sla-sync-demo-") as tmp:
-        for tracker in ("jira", "youtrack"):
-            with start_sandbox(tracker=tracker, scenario=scenario) as sb:
-                ok &= _one(sb, tracker, Path(tmp), regulation_path, figures)
-    same = figures["jira"] == figures["youtrack"]
+        for kind in kinds:
+            with start_sandbox(tracker=kind.name, scenario=scenario) as sb:
+                ok &= _one(sb, kind, Path(tmp), regulation_path, figures)
+    first = figures[kinds[0].name]
+    same = all(f == first for f in figures.values())
     print(
-        f"\nJira and YouTrack give identical SLA figures for all {len(figures['jira'])} "
-        f"requests: {'yes' if same else 'NO'}"
+        f"\n{' and '.join(k.title for k in kinds)} give identical SLA figures for all "
+        f"{len(first)} requests: {'yes' if same else 'NO'}"
     )
     return 0 if ok and same else 1
 
 
-def _one(sb, tracker: str, tmp: Path, regulation: str | None, figures: dict) -> bool:
-    cfg = (
-        TrackerSettings(
-            name="sandbox-jira",
-            url=sb.url,
-            email=sb.email,
-            token=SecretStr(sb.token),
-            scope="project = SUP",
-        )
-        if tracker == "jira"
-        else TrackerSettings(
-            name="sandbox-youtrack",
-            kind="youtrack",
-            url=sb.url,
-            token=SecretStr(sb.token),
-            scope="project: SUP",
-        )
-    )
+def _one(sb, kind: TrackerKind, tmp: Path, regulation: str | None, figures: dict) -> bool:
+    assert kind.sandbox is not None
+    cfg = TrackerSettings(name=f"sandbox-{kind.name}", kind=kind.name, **kind.sandbox.settings(sb))
     settings = Settings(
         regulation=regulation,
-        state_path=tmp / f"{tracker}.sqlite3",
+        state_path=tmp / f"{kind.name}.sqlite3",
         trackers=[cfg],
         closed_lookback_days=None,
     )
     app = App(settings, clock=lambda: sb.now)
     runner = app.runner()
-    title = "Jira (Cloud API)" if tracker == "jira" else "YouTrack"
     print(
-        f"\n=== sandbox {title} at {sb.url} — scenario '{sb.state.scenario.name}', "
-        f"now = {sb.now.isoformat()} ===\n"
+        f"\n=== sandbox {kind.title} ({sb.mode}) at {sb.url} — scenario "
+        f"'{sb.state.scenario.name}', now = {sb.now.isoformat()} ===\n"
     )
     first = runner.sync_since(keep_results=True)
     results = sorted((o.result for o in first.issues if o.result), key=lambda r: _order(r.key))
-    figures[tracker] = {r.key: render.result_json(r) for r in results}
+    figures[kind.name] = {r.key: render.result_json(r) for r in results}
     print(render.sla_table(results))
     _print_writes("Pass 1", first)
     second = runner.sync_since()

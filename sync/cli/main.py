@@ -15,6 +15,7 @@ from config.regulation import load_regulation
 from config.settings import Settings, load_settings
 from mappings.plain import parse_instant, plain_timeline
 from sla import ConfigError, SlaError, compute
+from sync import registry
 from sync.errors import FatalTrackerError, RetriableTrackerError
 from sync.report import render_text as render
 
@@ -31,7 +32,7 @@ def _now(args: argparse.Namespace) -> datetime:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    settings = load_settings(args.config)
+    settings = load_settings(args.config, check_tracker=registry.settings_problem)
     if args.regulation:
         settings.regulation = Path(args.regulation)
     from sync.logs import configure_logging
@@ -130,20 +131,13 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def _explain_file(args: argparse.Namespace, regulation, now: datetime):
+    from mappings.profile import load_profile
     from sync.adapters.issue_files import read_issue_file
 
-    kind = args.tracker or "jira"
-    raw = read_issue_file(args.file, kind)
-    if kind == "youtrack":
-        from mappings import youtrack as mapping
-        from mappings.youtrack import DEFAULT_YOUTRACK_PROFILE as default_profile
-    else:
-        from mappings import jira as mapping
-        from mappings.profile import DEFAULT_JIRA_PROFILE as default_profile
-    from mappings.profile import load_profile
-
-    profile = load_profile(args.profile or default_profile)
-    mapped = mapping.map_issue(raw, profile, ())
+    kind = registry.get(args.tracker or "jira", "explain", "--tracker")
+    raw = read_issue_file(args.file, kind.name)
+    profile = load_profile(args.profile or kind.default_profile)
+    mapped = kind.mapping.map_issue(raw, profile, ())
     for warning in mapped.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     policy = regulation.policies.for_customer(mapped.timeline.customer)
@@ -187,33 +181,31 @@ def _utc_now() -> datetime:
 
 
 def cmd_webhook_register(args: argparse.Namespace) -> int:
-    """Create the Jira admin webhook pointing at this service."""
+    """Point the tracker's webhook at this service (Jira: an admin webhook)."""
     from sync.composition import App
-    from sync.trackers.jira.webhooks import WebhookNotAllowed, register_webhook
+    from sync.errors import UnsupportedError
 
     app = App(_settings(args))
-    runner = app.runner(args.tracker)
-    secret = app.settings.service.jira_webhook_secret
-    if getattr(runner.b.tracker, "name", "") != "jira":
-        raise ConfigError("webhook register", "--tracker", "a Jira tracker", runner.b.name)
-    if secret is None and not app.settings.service.webhook_allow_unsigned:
-        raise ConfigError("settings", "service.jira_webhook_secret", "a webhook secret")
-    url = args.url.rstrip("/") + ("" if args.url.endswith("/webhooks/jira") else "/webhooks/jira")
     try:
-        created = register_webhook(
-            runner.b.tracker,  # type: ignore[arg-type]
-            name=args.name,
-            url=url,
-            scope=runner.b.scope,
-            secret=secret.get_secret_value() if secret else None,
+        b = app.runner(args.tracker).b
+        intake = b.kind.webhook
+        if intake is None:
+            raise ConfigError("webhook register", "--tracker", "a tracker that sends webhooks")
+        secret = getattr(app.settings.service, intake.secret_setting)
+        if secret is None and not app.settings.service.webhook_allow_unsigned:
+            raise ConfigError("settings", f"service.{intake.secret_setting}", "a webhook secret")
+        path = f"/webhooks/{b.kind.name}"
+        url = args.url.rstrip("/") + ("" if args.url.rstrip("/").endswith(path) else path)
+        created = b.tracker.register_webhook(
+            args.name, url, b.scope, secret.get_secret_value() if secret else None
         )
-    except WebhookNotAllowed as exc:
-        print(f"sla-sync: this account may not register webhooks (HTTP {exc.status}).")
+    except UnsupportedError as exc:
+        print(f"sla-sync: {exc}.")
         print(exc.steps)
         return EXIT_FAILED
     finally:
         app.close()
-    print(f"registered webhook {created.get('self') or created.get('name', args.name)} -> {url}")
+    print(f"registered webhook {created} -> {url}")
     return EXIT_OK
 
 
@@ -228,8 +220,11 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     """Run a sandbox tracker until Ctrl-C."""
     from sandbox import serve_forever
 
-    mode = args.mode or ("cloud" if args.tracker == "jira" else "server")
-    serve_forever(args.port, args.scenario, mode, tracker=args.tracker)
+    kind = registry.get(args.tracker, "sandbox", "--tracker")
+    modes = kind.sandbox.modes if kind.sandbox else ("cloud",)
+    if args.mode and args.mode not in modes:
+        raise ConfigError("sandbox", "--mode", f"one of {', '.join(modes)}", args.mode)
+    serve_forever(args.port, args.scenario, args.mode or modes[0], tracker=kind.name)
     return EXIT_OK
 
 
@@ -289,11 +284,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sandbox", help="run a local sandbox tracker")
     p.add_argument("--port", type=int, default=8080)
     p.add_argument("--scenario", default="demo", help="shipped scenario name or a YAML path")
-    p.add_argument("--tracker", choices=["jira", "youtrack"], default="jira")
+    kinds = [k for k in registry.all_kinds() if k.sandbox]
+    p.add_argument("--tracker", choices=[k.name for k in kinds], default=kinds[0].name)
     p.add_argument(
         "--mode",
-        choices=["cloud", "datacenter", "server"],
-        help="jira: cloud (default) or datacenter; youtrack: cloud or server",
+        help="; ".join(f"{k.name}: {' or '.join(k.sandbox.modes)}" for k in kinds if k.sandbox),
     )
     p.set_defaults(func=cmd_sandbox)
 

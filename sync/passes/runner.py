@@ -1,16 +1,16 @@
-"""The pass: read changed issues, recompute, write back only what changed, advance the cursor.
+"""The pass: read changed issues, decide, write back only what changed, advance the cursor.
 
 One service function per command (DESIGN.md): `sync_since` (the scheduled / cron pass),
 `sweep` (issues whose result flips with time alone) and `recompute` (one issue, e.g. from a
-webhook). All three end in `writeback.apply`, the only place that writes to the tracker.
+webhook). Each reads the issue and what the store knew of it, lets `decide` work out the
+plan (pure), and hands it to `apply`, the only place that writes to the tracker.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import structlog
 
@@ -19,50 +19,26 @@ from mappings.raw import RawIssue
 from sla import SlaError, SlaResult
 from sla.instant import to_us
 from sync.adapters.mailer import Mailer
-from sync.adapters.store import StateStore
+from sync.adapters.store import IssueState, StateStore
 from sync.binding import Binding, lookback_start
 from sync.errors import SkippableIssueError
-from sync.passes import writeback
-from sync.passes.writeback import Plan
+from sync.passes.apply import apply
+from sync.passes.decide import (
+    BREACH_COMMENT,
+    Evaluation,
+    Plan,
+    Prior,
+    Rules,
+    decide,
+    evaluate,
+    is_duplicate,
+)
+from sync.passes.deliver import Effects
+from sync.passes.notices import NoticeRules
+from sync.passes.outcome import IssueOutcome, PassOptions, PassReport
+from sync.ports import SearchQuery
 
-
-@dataclass
-class IssueOutcome:
-    """What happened to one issue in a pass."""
-
-    key: str
-    outcome: str  # written | unchanged | own-write | duplicate | would-write | failed
-    changes: list[str] = field(default_factory=list)
-    result: SlaResult | None = None
-    error: str | None = None
-    commented: bool = False
-
-
-@dataclass
-class PassReport:
-    """The outcome of one pass over one tracker."""
-
-    tracker: str
-    run_id: str
-    issues: list[IssueOutcome] = field(default_factory=list)
-
-    @property
-    def failed(self) -> list[IssueOutcome]:
-        return [i for i in self.issues if i.outcome == "failed"]
-
-    @property
-    def writes(self) -> int:
-        return sum(1 for i in self.issues if i.outcome == "written")
-
-
-@dataclass(frozen=True)
-class PassOptions:
-    """Knobs of a pass, from settings."""
-
-    overlap: timedelta = timedelta(minutes=5)
-    closed_lookback_days: int | None = 30
-    hours_refresh: timedelta = timedelta(minutes=60)
-    breach_comment: bool | None = None
+__all__ = ["IssueOutcome", "PassOptions", "PassReport", "Runner"]
 
 
 class Runner:
@@ -87,15 +63,12 @@ class Runner:
         self.options = options or PassOptions()
         self.on_issue = on_issue
         self.log = structlog.get_logger().bind(tracker=binding.name)
-        self.ctx = writeback.Context(
-            binding,
-            regulation,
-            store,
-            clock,
-            self.options.hours_refresh,
-            self.options.breach_comment,
-            lambda key, detail: self.log.warning("mapping", issue=key, detail=detail),
-            mailer,
+        self.fx = Effects(binding, store, clock, mailer)
+        self._notice_rules = NoticeRules(
+            binding.name,
+            regulation.notifications,
+            mailer.s.from_address if mailer else None,
+            regulation.name_of,
         )
         self._catalog_ready = False
 
@@ -108,18 +81,17 @@ class Runner:
         report = self._start()
         now = self.clock()
         cursor_us = None if full else self.store.cursor(self.b.name, self.b.scope)
-        scope, since = self.b.scope, None
+        query = SearchQuery(self.b.scope)
         if cursor_us is not None:
             since = datetime.fromtimestamp(cursor_us / 1e6, now.tzinfo) - self.options.overlap
+            query = SearchQuery(self.b.scope, updated_since=since)
         elif not full:
             start = lookback_start(now, self.options.closed_lookback_days)
-            if start is not None:
-                scope = self.b.mapping.lookback_scope(scope, start)
+            query = SearchQuery(self.b.scope, open_or_updated_since=start)
         self._retry_failures(report, dry_run)
         plans: dict[str, Plan] = {}
-        for page in self.b.tracker.search(
-            scope, since, self._field_ids(), history_field_ids=self._history_ids()
-        ):
+        fields, history = self.b.read_field_ids(), self.b.history_field_ids()
+        for page in self.b.tracker.search(query, fields, history):
             for raw in page.issues:
                 p = self._plan(raw, dry_run, report.run_id, dedupe=True, keep=keep_results)
                 if isinstance(p, IssueOutcome):
@@ -153,8 +125,8 @@ class Runner:
     def explain(self, key: str) -> SlaResult:
         """The SLA result of one issue, read-only."""
         self._start()
-        raw = self.b.tracker.fetch(key, self._field_ids())
-        return writeback.compute_result(self.ctx, raw, self.clock())[0]
+        raw = self.b.tracker.fetch(key, self.b.read_field_ids(), self.b.history_field_ids())
+        return self._evaluate(raw, self.clock()).result
 
     # -- internals ----------------------------------------------------------------------
 
@@ -168,11 +140,23 @@ class Runner:
         """Re-read field definitions at the next command (once per scheduled pass)."""
         self._catalog_ready = False
 
-    def _field_ids(self) -> list[str]:
-        return self.b.mapping.required_field_ids(self.b.profile, self.b.catalog)
+    def _rules(self) -> Rules:
+        return Rules(
+            self.b,
+            self.b.tracker.account_id(),
+            self.options.hours_refresh,
+            self.options.breach_comment,
+            self._notice_rules,
+        )
 
-    def _history_ids(self) -> list[str]:
-        return self.b.mapping.history_field_ids(self.b.profile, self.b.catalog)
+    def _prior(self, key: str, seen: IssueState | None) -> Prior:
+        name = self.b.name
+        return Prior(
+            issue=seen,
+            breach_comment_done=self.store.intent(name, key, BREACH_COMMENT) == "done",
+            notices=self.store.notices(name, key),
+            first_pass=self.store.cursor(name, self.b.scope) is None,
+        )
 
     def _retry_failures(self, report: PassReport, dry_run: bool) -> None:
         for key in self.store.failures(self.b.name):
@@ -180,10 +164,11 @@ class Runner:
 
     def _recompute(self, key: str, dry_run: bool, run_id: str) -> IssueOutcome:
         try:
-            raw = self.b.tracker.fetch(key, self._field_ids())
+            raw = self.b.tracker.fetch(key, self.b.read_field_ids(), self.b.history_field_ids())
         except SkippableIssueError as exc:
             return self._failed(key, str(exc), dry_run, run_id)
-        return self._handle(raw, dry_run, run_id, dedupe=False)
+        p = self._plan(raw, dry_run, run_id, dedupe=False)
+        return p if isinstance(p, IssueOutcome) else self._apply(p, dry_run, run_id)
 
     def _failed(self, key: str, reason: str, dry_run: bool, run_id: str) -> IssueOutcome:
         if not dry_run:
@@ -204,16 +189,23 @@ class Runner:
         if self.on_issue:
             self.on_issue(self.b.name, o)
 
-    def _handle(self, raw: RawIssue, dry_run: bool, run_id: str, dedupe: bool) -> IssueOutcome:
-        """Plan and, unless dry-run, apply one issue right away (single recomputes)."""
-        p = self._plan(raw, dry_run, run_id, dedupe)
-        return p if isinstance(p, IssueOutcome) else self._apply(p, dry_run, run_id)
+    def _evaluate(self, raw: RawIssue, now: datetime) -> Evaluation:
+        ev = evaluate(raw, self.b, self.regulation, now)
+        for warning in ev.mapped.warnings:
+            self.log.warning("mapping", issue=raw.key, detail=warning)
+        return ev
 
     def _plan(
         self, raw: RawIssue, dry_run: bool, run_id: str, dedupe: bool, keep: bool = True
     ) -> Plan | IssueOutcome:
+        now = self.clock()
+        seen = self.store.issue(self.b.name, raw.key)
+        updated_us = to_us(raw.updated) if raw.updated else None
+        if dedupe and is_duplicate(seen, updated_us, to_us(now)):
+            return Plan(raw.key, updated_us, seen, duplicate=True)
         try:
-            return writeback.plan(self.ctx, raw, dedupe, keep)
+            ev = self._evaluate(raw, now)
+            return decide(raw, ev, self._prior(raw.key, seen), now, self._rules(), keep_result=keep)
         except (SlaError, SkippableIssueError) as exc:
             return self._failed(raw.key, str(exc), dry_run, run_id)
 
@@ -229,7 +221,7 @@ class Runner:
             )
         else:
             try:
-                kind, commented = writeback.apply(self.ctx, p)
+                kind, commented = apply(self.fx, p)
             except SkippableIssueError as exc:
                 return self._failed(p.key, str(exc), dry_run, run_id)
             outcome = IssueOutcome(p.key, kind, p.lines, p.result, commented=commented)

@@ -8,9 +8,10 @@ from datetime import datetime
 
 import structlog
 
-from sla import ConfigError, SlaError, Timeline
+from sla import SlaError, Timeline
 from sync.binding import Binding
 from sync.errors import SkippableIssueError
+from sync.ports import SearchQuery
 
 
 @dataclass
@@ -31,23 +32,13 @@ def collect(bindings: Iterable[Binding], since: datetime, until: datetime) -> Co
     out = Collected()
     log = structlog.get_logger()
     for b in bindings:
-        if b.mapping.closed_scope is None:
-            raise ConfigError(
-                "settings",
-                f"trackers.{b.name}.kind",
-                "a tracker whose binding can search closed issues (closed_scope)",
-            )
         b.refresh_catalog()
-        scope = b.mapping.closed_scope(b.scope, since, until)
-        field_ids = b.mapping.required_field_ids(b.profile, b.catalog)
-        history_ids = b.mapping.history_field_ids(b.profile, b.catalog)
-        log.info("report.search", tracker=b.name, scope=scope)
-        for page in b.tracker.search(scope, None, field_ids, history_field_ids=history_ids):
+        query = SearchQuery(b.scope, closed_since=since)
+        log.info("report.search", tracker=b.name, since=since.isoformat())
+        for page in b.tracker.search(query, b.read_field_ids(), b.history_field_ids()):
             for raw in page.issues:
                 try:
-                    mapped = b.mapping.map_issue(
-                        raw, b.profile, b.catalog, status_categories=b.status_categories
-                    )
+                    mapped = b.mapping.map_issue(raw, b.profile, b.catalog, b.vocabulary)
                 except (SlaError, SkippableIssueError) as exc:
                     out.failed.append((raw.key, str(exc)))
                     continue

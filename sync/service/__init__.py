@@ -18,6 +18,7 @@ import structlog
 
 from config.settings import Settings
 from sla import ConfigError
+from sync import registry
 from sync.adapters.queue import EventQueue
 from sync.composition import App, _utc_now
 from sync.service.commands import Command, RecomputeIssue, Service, Sweep, SyncSince
@@ -42,16 +43,14 @@ def check_webhook_secrets(settings: Settings) -> None:
     svc = settings.service
     if svc.webhook_allow_unsigned:
         return
-    kinds = {t.kind for t in settings.all_trackers()}
-    for kind, secret in (
-        ("jira", svc.jira_webhook_secret),
-        ("youtrack", svc.youtrack_webhook_secret),
-    ):
-        if kind in kinds and secret is None:
+    for name in dict.fromkeys(t.kind for t in settings.all_trackers()):
+        intake = registry.get(name).webhook
+        if intake is not None and getattr(svc, intake.secret_setting) is None:
+            setting = intake.secret_setting
             raise ConfigError(
                 "settings",
-                f"service.{kind}_webhook_secret",
-                f"a webhook secret (SLA_SYNC_SERVICE__{kind.upper()}_WEBHOOK_SECRET), "
+                f"service.{setting}",
+                f"a webhook secret (SLA_SYNC_SERVICE__{setting.upper()}), "
                 "or service.webhook_allow_unsigned: true for a trusted network",
             )
 

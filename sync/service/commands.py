@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import structlog
 
 from sync.composition import App
-from sync.passes.runner import IssueOutcome, PassReport
+from sync.passes.outcome import IssueOutcome, PassReport
 from sync.service.metrics import Metrics
 
 
@@ -65,7 +65,9 @@ class Service:
     def tracker_of_kind(self, kind: str, name: str | None = None) -> str | None:
         """The tracker a webhook source feeds: by name, else the only one of that kind."""
         candidates = [
-            r.b.name for r in self.app.runners() if _kind(r) == kind and name in (None, r.b.name)
+            r.b.name
+            for r in self.app.runners()
+            if r.b.kind.name == kind and name in (None, r.b.name)
         ]
         return candidates[0] if len(candidates) == 1 else None
 
@@ -99,8 +101,3 @@ class Service:
     def pass_age(self) -> float:
         """Seconds since the last successful pass (since start when there was none yet)."""
         return self.monotonic() - (self.last_success or self.started)
-
-
-def _kind(runner) -> str:
-    tracker = runner.b.tracker
-    return "youtrack" if getattr(tracker, "name", "jira") == "youtrack" else "jira"

@@ -10,7 +10,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, gene
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
-from sync.passes.runner import IssueOutcome
+from sync.passes.outcome import IssueOutcome
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 

@@ -7,30 +7,20 @@ is parsed before the signature is verified, and no request can raise out of `__c
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
-import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
 
 import structlog
 
 from config.settings import ServiceSettings
+from sync import registry
 from sync.adapters.queue import EventQueue
+from sync.registry import WebhookIntake
 from sync.service.metrics import CONTENT_TYPE, Metrics
 
 Environ = Mapping[str, Any]
 StartResponse = Callable[..., Any]
-
-# Jira project keys are upper-case letters, digits and `_`; YouTrack also takes internal ids
-# (`2-123`) and readable ones (`SUP-1`) in the same REST path.
-_KEYS = {
-    "jira": re.compile(r"[A-Z][A-Z0-9_]{0,63}-[1-9][0-9]{0,11}"),
-    "youtrack": re.compile(r"[A-Za-z0-9_]{1,64}-[0-9]{1,12}"),
-}
-_DELIVERY_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
-_IGNORED_EVENTS = {"jira:issue_deleted"}  # nothing to write back to a deleted issue
 
 
 class Reject(Exception):
@@ -62,9 +52,9 @@ class WebhookApp:
         self.routes, self.queue, self.metrics, self.settings = routes, queue, metrics, settings
         self.accepting = True  # False from SIGTERM on: new webhooks get 503 (Jira retries)
         self.log = structlog.get_logger().bind(component="webhooks")
-        self._secrets = {
-            "jira": settings.jira_webhook_secret,
-            "youtrack": settings.youtrack_webhook_secret,
+        # Webhook sources by path segment: every registered kind that has an intake.
+        self._intakes: dict[str, WebhookIntake] = {
+            k.name: k.webhook for k in registry.all_kinds() if k.webhook is not None
         }
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
@@ -87,7 +77,7 @@ class WebhookApp:
                 return _text(405, "use GET")
             return 200, CONTENT_TYPE, self.metrics.render()
         parts = path.split("/")
-        if len(parts) in (3, 4) and parts[1] == "webhooks" and parts[2] in _KEYS:
+        if len(parts) in (3, 4) and parts[1] == "webhooks" and parts[2] in self._intakes:
             if method != "POST":
                 return _text(405, "use POST")
             source = parts[2]
@@ -109,12 +99,13 @@ class WebhookApp:
         tracker = self.routes.tracker_of_kind(source, name)
         if tracker is None:
             raise Reject(404, "no_tracker", f"no {source} tracker configured for this path")
+        intake = self._intakes[source]
         body = self._body(environ)
-        self._verify(source, environ, body)
-        key, event = _issue_key(source, body)
-        if event in _IGNORED_EVENTS:
+        self._verify(source, intake, environ, body)
+        key, event = _issue_key(intake, body)
+        if intake.ignored(event):
             return 200, f"ignored: {event}"
-        delivery = _delivery_id(source, environ)
+        delivery = intake.delivery_id(lambda name: _header(environ, name))
         if not self.queue.put(tracker, key, delivery):
             return 200, "duplicate: delivery already accepted"
         self.log.info("webhook.accepted", tracker=tracker, issue=key, delivery=delivery)
@@ -135,21 +126,15 @@ class WebhookApp:
             raise Reject(413, "too_large", f"body larger than {limit} bytes")
         return body
 
-    def _verify(self, source: str, environ: Environ, body: bytes) -> None:
-        secret = self._secrets[source]
+    def _verify(self, source: str, intake: WebhookIntake, environ: Environ, body: bytes) -> None:
+        secret = getattr(self.settings, intake.secret_setting)
         if secret is None:
             if self.settings.webhook_allow_unsigned:
                 return
             raise Reject(401, "unauthorized", f"no {source} webhook secret configured")
         key = secret.get_secret_value().encode()
-        if source == "jira":
-            given = _header(environ, "X-Hub-Signature")
-            expected = "sha256=" + hmac.new(key, body, hashlib.sha256).hexdigest()
-            ok = hmac.compare_digest(expected.encode(), given.encode("latin-1", "replace"))
-        else:
-            given = _header(environ, "X-Sla-Sync-Secret") or _header(environ, "X-YouTrack-Token")
-            ok = hmac.compare_digest(key, given.encode("latin-1", "replace"))
-        if not given:
+        ok = intake.verify(key, lambda name: _header(environ, name), body)
+        if ok is None:
             raise Reject(401, "unauthorized", "missing signature")
         if not ok:
             raise Reject(401, "unauthorized", "wrong signature")
@@ -177,12 +162,7 @@ def _header(environ: Environ, name: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _delivery_id(source: str, environ: Environ) -> str | None:
-    raw = _header(environ, "X-Atlassian-Webhook-Identifier") if source == "jira" else ""
-    return f"{source}:{raw}" if raw and _DELIVERY_ID.fullmatch(raw) else None
-
-
-def _issue_key(source: str, body: bytes) -> tuple[str, str | None]:
+def _issue_key(intake: WebhookIntake, body: bytes) -> tuple[str, str | None]:
     """The issue key (and the event name) of a payload; 400 when there is none."""
     try:
         doc = json.loads(body)
@@ -190,24 +170,9 @@ def _issue_key(source: str, body: bytes) -> tuple[str, str | None]:
         raise Reject(400, "bad_request", "body is not JSON") from None
     if not isinstance(doc, dict):
         raise Reject(400, "bad_request", "body is not a JSON object")
-    issue = doc.get("issue")
-    issue = issue if isinstance(issue, dict) else {}
-    if source == "jira":
-        candidates = [issue.get("key")]
-        event = doc.get("webhookEvent")
-    else:
-        # Our workflow rule sends {"issueId": ...}; the Webhook Triggers app sends the issue.
-        project = doc.get("project") if isinstance(doc.get("project"), dict) else {}
-        number = doc.get("numberInProject")
-        composed = f"{project.get('shortName')}-{number}" if project and number else None
-        candidates = [
-            doc.get("issueId"), issue.get("idReadable"), issue.get("id"),
-            doc.get("idReadable"), composed,
-        ]  # fmt: skip
-        event = doc.get("event")
-    key = next((c for c in candidates if isinstance(c, str) and c), None)
+    key, event = intake.issue(doc)
     if key is None:
         raise Reject(400, "bad_request", "missing issue key")
-    if not _KEYS[source].fullmatch(key):
+    if not intake.key_pattern.fullmatch(key):
         raise Reject(400, "bad_request", "issue key has the wrong shape")
-    return key, event if isinstance(event, str) else None
+    return key, event

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import yaml
 
+from mappings.breach_comment import breach_comment
 from mappings.check import check_profile
-from mappings.jira import history_field_ids, required_field_ids, sla_field_ids
-from mappings.jira.write import breach_comment, changed_fields, desired_fields, render_changes
+from mappings.jira import JIRA_MAPPING, history_field_ids, required_field_ids, sla_field_ids
+from mappings.jira.write import changed_fields, desired_fields, render_changes
+from mappings.port import FieldChanges, TrackerValue, Vocabulary
 from mappings.profile import DEFAULT_JIRA_PROFILE, load_profile, profile_from_mapping
 from mappings.raw import FieldDef
 from sla.enums import ClockState, Line, Priority, Status
@@ -142,13 +144,13 @@ def current_issue_fields():
 
 def test_only_fields_that_differ_after_normalisation_are_changed():
     desired = desired_fields(result(), PROFILE, CATALOG)
-    assert changed_fields(current_issue_fields(), desired) == {"labels": ["vip"]}
+    assert changed_fields(current_issue_fields(), desired) == FieldChanges({}, (), ("sla-at-risk",))
 
 
 def test_recompute_that_changes_nothing_writes_nothing():
     desired = desired_fields(result(), PROFILE, CATALOG)
     current = {**current_issue_fields(), "labels": ["vip"]}
-    assert changed_fields(current, desired) == {}
+    assert not changed_fields(current, desired)
 
 
 def test_breach_changes_due_flag_and_labels_keeping_other_labels():
@@ -159,22 +161,25 @@ def test_breach_changes_due_flag_and_labels_keeping_other_labels():
     )
     desired = desired_fields(breached, PROFILE, CATALOG)
     changed = changed_fields(current_issue_fields(), desired)
-    assert changed == {
-        "customfield_10110": "2026-11-19T12:00:00.000+0300",
-        "customfield_10112": {"value": "Yes"},
-        "labels": ["vip", "sla-breached"],
-    }
-    assert render_changes(current_issue_fields(), changed, desired) == [
+    assert changed == FieldChanges(
+        {
+            "customfield_10110": "2026-11-19T12:00:00.000+0300",
+            "customfield_10112": {"value": "Yes"},
+        },
+        ("sla-breached",),
+        ("sla-at-risk",),
+    )
+    assert render_changes(current_issue_fields(), changed, desired, tz=MSK) == [
         "SLA due: 2026-11-18 18:00 → 2026-11-19 12:00",
         "SLA breached: No → Yes",
-        "labels: sla-at-risk, vip → sla-breached, vip",
+        "labels: vip, sla-at-risk → vip, sla-breached",
     ]
 
 
 def test_missing_fields_on_the_issue_are_written():
     desired = desired_fields(result(), PROFILE, CATALOG)
     changed = changed_fields({}, desired)
-    assert set(changed) == set(desired.fields)
+    assert set(changed.fields) == set(desired.fields)
     assert "SLA state: — → running" in render_changes({}, changed, desired)
 
 
@@ -218,9 +223,36 @@ def read(name):
     return json.loads((REAL / name).read_text(encoding="utf-8"))
 
 
+def _values(items):
+    """Jira list entries (objects as the REST API sends them, or bare names) as values."""
+    out = []
+    for v in items:
+        if isinstance(v, str):
+            out.append(TrackerValue(None, v))
+        else:
+            cat = (v.get("statusCategory") or {}).get("key")
+            out.append(TrackerValue(v.get("id"), v["name"], cat))
+    return tuple(out)
+
+
+def check_jira(profile, catalog, statuses=(), priorities=(), resolutions=(), issue_types=()):
+    """The profile check with Jira's field kinds over Jira-shaped lists."""
+    vocab = Vocabulary(
+        _values(statuses), _values(priorities), _values(resolutions), _values(issue_types)
+    )
+    return check_profile(
+        profile,
+        catalog,
+        vocab,
+        field_kinds=JIRA_MAPPING.field_kinds,
+        field_kind=JIRA_MAPPING.field_kind,
+        tracker="Jira",
+    )
+
+
 def test_profile_check_lists_unmapped_values_missing_fields_and_wrong_types():
     catalog = [*CATALOG[:4], FieldDef("customfield_10110", "SLA due", True, {"type": "string"})]
-    findings = check_profile(
+    findings = check_jira(
         PROFILE,
         catalog,
         statuses=read("jira_dc_statuses.go-jira.json"),
@@ -277,7 +309,7 @@ def test_sandbox_vocabulary_passes_the_profile_check():
         "Инфраструктура",
         "Отозвана",
     ]
-    findings = check_profile(
+    findings = check_jira(
         PROFILE,
         CATALOG,
         statuses=statuses,
@@ -291,6 +323,6 @@ def test_sandbox_vocabulary_passes_the_profile_check():
 
 def test_profile_check_reports_an_ambiguous_field_name_instead_of_crashing():
     catalog = [*CATALOG, FieldDef("customfield_20000", "SLA due", True, DATETIME)]
-    findings = check_profile(PROFILE, catalog)
+    findings = check_jira(PROFILE, catalog)
     assert [(f.severity, f.key) for f in findings] == [("error", "write.due")]
     assert "name it by id" in findings[0].message

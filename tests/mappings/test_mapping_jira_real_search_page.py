@@ -9,6 +9,7 @@ import yaml
 
 from mappings.errors import MappingError
 from mappings.jira import map_issue
+from mappings.port import TrackerValue, Vocabulary
 from mappings.profile import DEFAULT_JIRA_PROFILE, load_profile, profile_from_mapping
 from mappings.raw import RawIssue
 from sla.enums import Status
@@ -25,9 +26,11 @@ def raw_issues():
     ]
 
 
-def categories_seen(issues):
+def categories_seen(issues, extra=None):
     """What /rest/api/2/status would tell the caller, as far as this page shows it."""
-    return {i.fields["status"]["id"]: i.fields["status"]["statusCategory"]["key"] for i in issues}
+    seen = {i.fields["status"]["id"]: i.fields["status"]["statusCategory"]["key"] for i in issues}
+    seen.update(extra or {})
+    return Vocabulary(statuses=tuple(TrackerValue(k, k, v) for k, v in seen.items()))
 
 
 def with_default_priority():
@@ -39,7 +42,7 @@ def with_default_priority():
 def test_every_real_issue_fails_only_with_a_clear_mapping_error_under_the_bare_default():
     for raw in raw_issues():
         try:
-            map_issue(raw, load_profile(), [], status_categories=categories_seen(raw_issues()))
+            map_issue(raw, load_profile(), [], categories_seen(raw_issues()))
         except MappingError as exc:
             # Every issue has "priority": null; workflow statuses seen only in history and
             # absent from the page's current statuses have no known category.
@@ -50,12 +53,11 @@ def test_every_real_issue_fails_only_with_a_clear_mapping_error_under_the_bare_d
 
 def test_every_real_issue_maps_once_priority_default_and_status_categories_are_known():
     issues = raw_issues()
-    cats = categories_seen(issues)
     # "Analysis Active" never appears as a current status on the page; in that workflow it is an
     # In Progress status, which is what the caller would get from /rest/api/2/status.
-    cats["analysis active"] = "indeterminate"
+    cats = categories_seen(issues, {"analysis active": "indeterminate"})
     profile = with_default_priority()
-    mapped = [map_issue(raw, profile, [], status_categories=cats) for raw in issues]
+    mapped = [map_issue(raw, profile, [], cats) for raw in issues]
     assert len(mapped) == 25
     for raw, m in zip(issues, mapped, strict=True):
         tl = m.timeline

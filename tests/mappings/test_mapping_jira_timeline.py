@@ -12,6 +12,7 @@ import yaml
 
 from mappings.errors import MappingError
 from mappings.jira import is_own_sla_change, map_issue
+from mappings.port import TrackerValue, Vocabulary
 from mappings.profile import DEFAULT_JIRA_PROFILE, load_profile, profile_from_mapping
 from mappings.raw import FieldDef, RawIssue
 from sla.enums import Channel, Line, Priority, RequestType, Resolution, Status
@@ -173,8 +174,13 @@ def test_history_status_falls_back_to_category_the_caller_looked_up():
         status=status("Dev Active", "10501"),
     )
     # Keys are status ids or lower-cased names, as built from /rest/api/2/status.
-    cats = {"10500": "new", "dev active": "indeterminate"}
-    tl = map_issue(raw, PROFILE, CATALOG, status_categories=cats).timeline
+    cats = Vocabulary(
+        statuses=(
+            TrackerValue("10500", "Triage", "new"),
+            TrackerValue(None, "Dev Active", "indeterminate"),
+        )
+    )
+    tl = map_issue(raw, PROFILE, CATALOG, cats).timeline
     assert tl.status is Status.CREATED
     assert tl.changes[0].status is Status.IN_PROGRESS
 

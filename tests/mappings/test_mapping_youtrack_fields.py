@@ -10,13 +10,12 @@ from pathlib import Path
 from mappings.profile import load_profile
 from mappings.raw import FieldDef
 from mappings.youtrack import DEFAULT_YOUTRACK_PROFILE, catalog_with_issue_fields
+from mappings.youtrack.fields import required_field_ids
 from mappings.youtrack.write import (
     changed_fields,
     desired_fields,
     issue_field_type,
-    label_changes,
     render_changes,
-    required_field_ids,
 )
 from sla.enums import ClockState, Line, Priority, Status
 from sla.result import SlaResult
@@ -158,7 +157,7 @@ def test_type_comes_from_the_real_issue_when_the_catalog_lacks_value_types():
 
 def test_recompute_that_changes_nothing_writes_nothing():
     desired = desired_fields(result(), PROFILE, CATALOG)
-    assert changed_fields(current(), desired) == {}
+    assert not changed_fields(current(), desired)
 
 
 def test_equal_values_in_other_spellings_are_not_rewritten():
@@ -168,23 +167,22 @@ def test_equal_values_in_other_spellings_are_not_rewritten():
         SLA_state={"name": "Running", "id": "x", "$type": "EnumBundleElement"},
         SLA_elapsed_h=4.1234,
     )
-    assert changed_fields(same, desired) == {}
+    assert not changed_fields(same, desired)
 
 
 def test_only_changed_fields_and_tags_are_returned():
     breached = result(breached=True, elapsed_seconds=7 * 3600, remaining_seconds=-3600)
     desired = desired_fields(breached, PROFILE, CATALOG)
     changed = changed_fields(current(), desired)
-    assert set(changed) == {"SLA breached", "SLA elapsed h", "SLA remaining h", "labels"}
-    assert changed["SLA breached"]["value"] == {"name": "Yes"}
-    assert changed["labels"] == ["vip", "sla-breached"]
-    assert label_changes(current(), changed) == (["sla-breached"], [])
+    assert set(changed.fields) == {"SLA breached", "SLA elapsed h", "SLA remaining h"}
+    assert changed.fields["SLA breached"]["value"] == {"name": "Yes"}
+    assert (changed.labels_add, changed.labels_remove) == (("sla-breached",), ())
 
 
 def test_paused_clock_clears_the_due_field():
     desired = desired_fields(result(state=ClockState.PAUSED, due_at=None), PROFILE, CATALOG)
     changed = changed_fields(current(), desired)
-    assert changed["SLA due"] == {
+    assert changed.fields["SLA due"] == {
         "name": "SLA due",
         "$type": "SimpleIssueCustomField",
         "value": None,
@@ -195,8 +193,8 @@ def test_stale_at_risk_tag_is_removed_and_others_kept():
     issue = current()
     issue["tags"] = [{"id": "5-7", "name": "vip"}, {"id": "5-9", "name": "sla-at-risk"}]
     changed = changed_fields(issue, desired_fields(result(), PROFILE, CATALOG))
-    assert changed == {"labels": ["vip"]}
-    assert label_changes(issue, changed) == ([], ["sla-at-risk"])
+    assert not changed.fields
+    assert (changed.labels_add, changed.labels_remove) == ((), ("sla-at-risk",))
 
 
 def test_dry_run_lines_show_old_and_new_values():

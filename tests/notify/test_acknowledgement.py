@@ -89,7 +89,7 @@ def test_a_request_registered_long_before_it_is_first_seen_is_not_acknowledged(e
     key = create_issue(sb)
     later = datetime.now(UTC) + timedelta(days=2)  # first seen two days after registration
     runner.clock = lambda: later
-    runner.ctx = dataclasses.replace(runner.ctx, clock=runner.clock)
+    runner.fx = dataclasses.replace(runner.fx, clock=runner.clock)
     runner.sync_since()
     assert comments(sb, key) == []
 

@@ -103,7 +103,7 @@ def smtp_settings(port: int, **kw) -> SmtpSettings:
 def runner_for(app):
     """The app's runner: App builds the mailer from `settings.smtp`."""
     runner = app.runner()
-    assert isinstance(runner.ctx.mailer, Mailer)
+    assert isinstance(runner.fx.mailer, Mailer)
     return runner
 
 

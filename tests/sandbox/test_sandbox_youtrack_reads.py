@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from sandbox import Sandbox, start_sandbox
+from sync.ports import SearchQuery
 from sync.trackers.youtrack.adapter import YouTrackTracker
 from tests.sandbox.conftest import SMALL, session
 
@@ -129,8 +130,12 @@ def test_demo_scenario_seeds_youtrack_with_the_same_50_requests_as_jira() -> Non
 def test_the_youtrack_adapter_reads_the_sandbox_end_to_end(youtrack: Sandbox) -> None:
     tracker = YouTrackTracker.connect(youtrack.url, youtrack.token, project="SUP")
     since = youtrack.now - timedelta(days=30)
-    issues = [i for page in tracker.search("project: SUP", since, []) for i in page.issues]
+    issues = [
+        i
+        for page in tracker.search(SearchQuery("project: SUP", updated_since=since), [])
+        for i in page.issues
+    ]
     assert [i.key for i in issues] == ["SUP-3", "SUP-1", "SUP-2"]  # by updated, ascending
     assert len(issues[0].histories) == 121  # 120 changes + creation
-    assert [v["name"] for v in tracker.statuses()][-1] == "Выполнено"
+    assert [v.name for v in tracker.statuses()][-1] == "Выполнено"
     assert SMALL["issues"][0]["key"] == tracker.fetch("SUP-1", []).key

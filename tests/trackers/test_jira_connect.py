@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import responses
 
+from sync.ports import FieldKind
 from sync.trackers.http import RetryPolicy
 from sync.trackers.jira.adapter import JiraTracker
 
@@ -100,10 +101,12 @@ def test_check_lists_come_back_raw():
         ("resolution", "jira_dc_resolutions.apache.go-jira.json"),
     ]:
         responses.get(f"{BASE}/rest/api/2/{path}", json=_real(name))
-    tracker = _tracker(deployment="Server")
-    assert tracker.statuses()[0]["statusCategory"]["key"]
-    assert next(p["name"] for p in tracker.priorities()) == "Blocker"
-    assert any(r["name"] == "Fixed" for r in tracker.resolutions())
+    responses.get(f"{BASE}/rest/api/2/issuetype", json=[{"id": "1", "name": "Bug"}])
+    vocab = _tracker(deployment="Server").vocabulary()
+    assert all(s.category for s in vocab.statuses)
+    assert vocab.priorities[0].name == "Blocker"
+    assert any(r.name == "Fixed" for r in vocab.resolutions)
+    assert [t.name for t in vocab.issue_types] == ["Bug"]
 
 
 @responses.activate
@@ -121,9 +124,7 @@ def test_create_field_posts_the_type_and_invalidates_the_cache():
             },
         },
     )
-    made = _tracker(deployment="Server").create_field(
-        "SLA due", "com.atlassian.jira.plugin.system.customfieldtypes:datetime"
-    )
+    made = _tracker(deployment="Server").create_field("SLA due", FieldKind.DATETIME)
     assert made.id == "customfield_10200" and made.custom
     assert json.loads(responses.calls[0].request.body) == {
         "name": "SLA due",
@@ -153,5 +154,5 @@ def test_notification_suppression_needs_admin_or_project_admin(admin, project_ad
             }
         },
     )
-    assert _tracker(deployment="Cloud").can_suppress_notifications("SUP") is expected
-    assert "projectKey=SUP" in responses.calls[0].request.url
+    assert _tracker(deployment="Cloud").silent_writes().silent is expected
+    assert "ADMINISTER" in responses.calls[0].request.url

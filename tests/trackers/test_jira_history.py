@@ -8,6 +8,7 @@ import pytest
 import responses
 
 from sync.errors import FatalTrackerError
+from sync.ports import SearchQuery
 from sync.trackers.http import RetryPolicy
 from sync.trackers.jira.adapter import JiraTracker
 from tests.real_samples import load_outside_sample
@@ -63,7 +64,7 @@ def test_dc_truncated_changelog_is_paged_from_the_changelog_endpoint():
         )
 
     responses.add_callback("GET", url, callback=page)
-    (issue,) = next(_tracker("Server").search("project = SUP", None, ["status"])).issues
+    (issue,) = next(_tracker("Server").search(SearchQuery("project = SUP"), ["status"])).issues
     assert [h["id"] for h in issue.histories] == ["1", "2", "3"]  # oldest first, by id
     assert [c.request.params.get("startAt") for c in responses.calls[1:]] == ["0", "2"]
 
@@ -86,7 +87,7 @@ def test_dc_without_changelog_endpoint_falls_back_to_expand_and_remembers():
                 key, {"startAt": 0, "maxResults": 1, "total": 1, "histories": [_history(hid)]}
             ),
         )
-    (one, two) = next(_tracker("Server").search("project = SUP", None, ["status"])).issues
+    (one, two) = next(_tracker("Server").search(SearchQuery("project = SUP"), ["status"])).issues
     assert [h["id"] for h in one.histories] == ["11"]
     assert [h["id"] for h in two.histories] == ["12"]
     asked = [c.request.path_url.split("?")[0] for c in responses.calls]
@@ -105,7 +106,7 @@ def test_dc_changelog_endpoint_errors_other_than_404_are_not_swallowed():
     responses.get(f"{BASE}/rest/api/2/search", json=_search(_issue("SUP-1", None)))
     responses.get(f"{BASE}/rest/api/2/issue/SUP-1/changelog", status=403, json={})
     with pytest.raises(FatalTrackerError, match="lacks a permission"):
-        list(_tracker("Server").search("project = SUP", None, ["status"]))
+        list(_tracker("Server").search(SearchQuery("project = SUP"), ["status"]))
 
 
 @responses.activate

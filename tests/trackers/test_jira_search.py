@@ -12,6 +12,7 @@ import pytest
 import responses
 
 from sla.errors import NaiveDatetimeError
+from sync.ports import SearchQuery
 from sync.trackers.http import RetryPolicy
 from sync.trackers.jira.adapter import JiraTracker, jql_for
 from tests.real_samples import load_outside_sample
@@ -77,22 +78,24 @@ def _params(request) -> dict[str, str]:
 
 def test_jql_cursor_is_written_in_the_users_time_zone_floored_to_the_minute():
     since = datetime(2024, 3, 10, 7, 30, 45, tzinfo=UTC)  # the morning DST began in New York
-    assert jql_for("project = SUP", since, NY) == (
+    assert jql_for(SearchQuery("project = SUP", updated_since=since), NY) == (
         '(project = SUP) AND updated >= "2024-03-10 03:30" ORDER BY created ASC, key ASC'
     )
 
 
 def test_jql_cursor_as_epoch_milliseconds():
     since = datetime(2024, 3, 10, 7, 30, 45, 123999, tzinfo=UTC)
-    assert jql_for("project = SUP", since, NY, "epoch_ms") == (
+    assert jql_for(SearchQuery("project = SUP", updated_since=since), NY, "epoch_ms") == (
         "(project = SUP) AND updated >= 1710055845123 ORDER BY created ASC, key ASC"
     )
 
 
 def test_jql_without_cursor_and_naive_cursor():
-    assert jql_for("project = SUP", None, NY) == "(project = SUP) ORDER BY created ASC, key ASC"
+    assert (
+        jql_for(SearchQuery("project = SUP"), NY) == "(project = SUP) ORDER BY created ASC, key ASC"
+    )
     with pytest.raises(NaiveDatetimeError):
-        jql_for("project = SUP", datetime(2024, 3, 10, 7, 30), NY)
+        jql_for(SearchQuery("project = SUP", updated_since=datetime(2024, 3, 10, 7, 30)), NY)
 
 
 @responses.activate
@@ -102,7 +105,9 @@ def test_search_sends_new_york_local_time_for_a_new_york_user():
     )
     responses.get(DC_SEARCH, json={"startAt": 0, "maxResults": 100, "total": 0, "issues": []})
     since = datetime(2024, 7, 1, 12, 0, 59, tzinfo=UTC)
-    pages = list(_tracker("Server").search("project = SUP", since, ["status"]))
+    pages = list(
+        _tracker("Server").search(SearchQuery("project = SUP", updated_since=since), ["status"])
+    )
     sent = _params(responses.calls[1].request)
     assert (
         sent["jql"]
@@ -127,7 +132,7 @@ def test_cloud_search_follows_next_page_token_across_three_pages():
 
     responses.add_callback("GET", SEARCH_JQL, callback=search)
     responses.post(BULK, json={"issueChangeLogs": []})
-    got = list(_tracker("Cloud").search("project = SUP", None, ["status", "priority"]))
+    got = list(_tracker("Cloud").search(SearchQuery("project = SUP"), ["status", "priority"]))
     assert [[i.key for i in p.issues] for p in got] == [["SUP-1", "SUP-2"], ["SUP-3"], ["SUP-4"]]
     assert got[0].last_updated == datetime(2024, 5, 1, 10, 2, tzinfo=UTC)
     first = _params(responses.calls[0].request)
@@ -159,9 +164,7 @@ def test_bulkfetch_pages_split_field_ids_by_ten_and_merge_by_history_id():
         return 200, {}, json.dumps({"issueChangeLogs": logs})
 
     responses.add_callback("POST", BULK, callback=bulk)
-    page = next(
-        _tracker("Cloud").search("project = SUP", None, ["status"], history_field_ids=tracked)
-    )
+    page = next(_tracker("Cloud").search(SearchQuery("project = SUP"), ["status"], tracked))
     assert [len(b["fieldIds"]) for b in bodies] == [10, 10, 2]
     assert bodies[0] == {
         "issueIdsOrKeys": ["10001", "10002"],
@@ -181,7 +184,7 @@ def test_bulkfetch_epoch_created_is_kept_as_sent():
     sample.pop("nextPageToken")
     responses.get(SEARCH_JQL, json={"issues": [{**_issue(100), "id": "10100"}], "isLast": True})
     responses.post(BULK, json=sample)
-    (issue,) = next(_tracker("Cloud").search("project = SUP", None, ["status"])).issues
+    (issue,) = next(_tracker("Cloud").search(SearchQuery("project = SUP"), ["status"])).issues
     assert [h["created"] for h in issue.histories] == [1492070429, 1492071429]
     assert {"id", "author", "created", "items"} <= set(issue.histories[0])
 
@@ -191,7 +194,7 @@ def test_search_jql_docs_example_page_parses():
     sample = load_outside_sample("jira_cloud_v3_search_jql_page.openapi-example.json")
     responses.get(SEARCH_JQL, json=sample)
     responses.post(BULK, json={"issueChangeLogs": []})
-    (page,) = _tracker("Cloud").search("project = ED", None, ["updated"])
+    (page,) = _tracker("Cloud").search(SearchQuery("project = ED"), ["updated"])
     assert [i.key for i in page.issues] == ["ED-1"]
     assert page.last_updated is None  # the example's "updated": 1 is schematic
 
@@ -216,7 +219,7 @@ def test_dc_search_pages_by_start_at_with_embedded_changelogs():
         )
 
     responses.add_callback("GET", DC_SEARCH, callback=search)
-    got = list(_tracker("DataCenter").search("project = SUP", None, ["status"]))
+    got = list(_tracker("DataCenter").search(SearchQuery("project = SUP"), ["status"]))
     assert [[i.key for i in p.issues] for p in got] == [["SUP-0", "SUP-1"], ["SUP-2"]]
     assert [_params(c.request)["startAt"] for c in responses.calls] == ["0", "2"]
     assert got[1].issues[0].histories[0]["id"] == "2"
@@ -248,7 +251,9 @@ def test_cloud_pass_over_1000_issues_costs_10_searches_and_10_bulkfetches():
     responses.add_callback("GET", SEARCH_JQL, callback=search)
     responses.add_callback("POST", BULK, callback=bulk)
     issues = [
-        i for p in _tracker("Cloud").search("project = SUP", None, ["status"]) for i in p.issues
+        i
+        for p in _tracker("Cloud").search(SearchQuery("project = SUP"), ["status"])
+        for i in p.issues
     ]
     assert len(issues) == 1000 and all(len(i.histories) == 1 for i in issues)
     assert _paths() == {"/rest/api/3/search/jql": 10, "/rest/api/3/changelog/bulkfetch": 10}
@@ -293,7 +298,9 @@ def test_dc_pass_over_1000_issues_fetches_changelogs_only_for_truncated_ones():
             },
         )
     issues = [
-        i for p in _tracker("Server").search("project = SUP", None, ["status"]) for i in p.issues
+        i
+        for p in _tracker("Server").search(SearchQuery("project = SUP"), ["status"])
+        for i in p.issues
     ]
     assert len(issues) == 1000
     assert _paths()["/rest/api/2/search"] == 10

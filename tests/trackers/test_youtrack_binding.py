@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 
 from config.settings import RetrySettings, TrackerSettings
-from mappings.youtrack import raw_from_export
+from mappings.youtrack import YOUTRACK_MAPPING, raw_from_export
+from mappings.youtrack.fields import is_own_sla_change
 from sla.errors import UnknownValueError
 from sync.binding import connect
 from sync.trackers.youtrack.adapter import YouTrackTracker
-from sync.trackers.youtrack.kind import YOUTRACK, is_own_sla_change
+from sync.trackers.youtrack.kind import YOUTRACK
 
 
 def act(login, field=None, category="CustomFieldCategory", **extra):
@@ -45,4 +46,5 @@ def test_settings_with_kind_youtrack_bind_the_youtrack_adapter_and_profile():
     )
     binding = connect(cfg, RetrySettings())
     assert isinstance(binding.tracker, YouTrackTracker)
-    assert binding.mapping is YOUTRACK and binding.profile.tracker == "youtrack"
+    assert binding.kind is YOUTRACK and binding.mapping is YOUTRACK_MAPPING
+    assert binding.profile.tracker == "youtrack"

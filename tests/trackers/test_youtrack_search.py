@@ -10,9 +10,11 @@ from zoneinfo import ZoneInfo
 import pytest
 import responses
 
+from mappings.port import TrackerValue
 from mappings.profile import load_profile
 from mappings.youtrack import DEFAULT_YOUTRACK_PROFILE, map_issue
 from sync.errors import FatalTrackerError
+from sync.ports import SearchQuery
 from sync.trackers.http import RetryPolicy
 from sync.trackers.youtrack.adapter import YouTrackTracker, api_base
 from sync.trackers.youtrack.http import query_for
@@ -52,9 +54,11 @@ def test_base_url_gets_one_api_suffix_with_or_without_context_path():
 
 def test_query_writes_since_in_the_users_zone_to_the_minute_with_an_open_range():
     since = datetime(2026, 11, 16, 7, 5, 59, tzinfo=UTC)
-    q = query_for("project: SUP #Unresolved", since, ZoneInfo("Europe/Moscow"))
+    q = query_for(
+        SearchQuery("project: SUP #Unresolved", updated_since=since), ZoneInfo("Europe/Moscow")
+    )
     assert q == "(project: SUP #Unresolved) and updated: 2026-11-16T10:05 .. * sort by: created asc"
-    assert query_for("", None, UTC) == "sort by: created asc"
+    assert query_for(SearchQuery(""), UTC) == "sort by: created asc"
 
 
 @responses.activate
@@ -84,7 +88,11 @@ def test_search_pages_issues_and_follows_each_activity_cursor():
         )
 
     since = datetime(2026, 11, 16, 7, 0, tzinfo=UTC)
-    got = list(_tracker(page_size=2).search("project: SUP", since, ["State", "Priority"]))
+    got = list(
+        _tracker(page_size=2).search(
+            SearchQuery("project: SUP", updated_since=since), ["State", "Priority"]
+        )
+    )
 
     assert [[i.key for i in p.issues] for p in got] == [["SUP-1", "SUP-2"], ["SUP-3"]]
     assert got[0].last_updated == datetime.fromtimestamp(1_763_290_060, tz=UTC)
@@ -147,6 +155,7 @@ def test_state_values_come_from_the_project_bundle():
     ]
     responses.get(f"{API}/admin/projects/SUP/customFields", json=rows)
     tracker = _tracker(project="SUP")
-    assert tracker.statuses() == [{"name": "Fixed", "isResolved": True}]
-    assert tracker.priorities() == [{"name": "Major"}]
-    assert tracker.resolutions() == [{"name": "Fixed", "isResolved": True}]
+    assert tracker.statuses() == (TrackerValue(None, "Fixed", "done"),)
+    vocab = tracker.vocabulary()
+    assert vocab.priorities == (TrackerValue(None, "Major"),)
+    assert vocab.resolutions == (TrackerValue(None, "Fixed", "done"),)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -19,14 +19,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import structlog
 from jira import JIRA
 
+from mappings.port import TrackerValue, Vocabulary
 from mappings.raw import FieldDef, RawIssue
 from sla.errors import ConfigError
 from sync.errors import FatalTrackerError
-from sync.ports import Page
+from sync.ports import FieldKind, Page, SearchQuery, SilentWrites
 from sync.trackers.http import Redactor, RetryingHttp, RetryPolicy
+from sync.trackers.jira import admin
 from sync.trackers.jira.history import JiraHistories
 from sync.trackers.jira.jql import JqlTime, jql_for
 from sync.trackers.jira.search import JiraSearch
+from sync.trackers.jira.webhooks import register_webhook
 from sync.trackers.paging import start_at_pages
 
 __all__ = ["JiraTracker", "jql_for"]
@@ -34,8 +37,6 @@ __all__ = ["JiraTracker", "jql_for"]
 
 class JiraTracker:
     """The `Tracker` port for Jira Cloud and Data Center."""
-
-    name = "jira"
 
     def __init__(
         self,
@@ -141,6 +142,11 @@ class JiraTracker:
         value = me.get("accountId") if self.is_cloud else me.get("name") or me.get("key")
         return str(value or "")
 
+    def account_name(self) -> str:
+        """The account's display name (else its name or e-mail), as people know it."""
+        me = self._me()
+        return str(me.get("displayName") or me.get("name") or me.get("emailAddress") or "")
+
     def time_zone(self) -> tzinfo:
         """The account's profile time zone (`/myself` `timeZone`), in which JQL reads dates."""
         name = self._me().get("timeZone")
@@ -165,62 +171,46 @@ class JiraTracker:
             )
         return self._fields
 
-    def statuses(self) -> list[Mapping[str, Any]]:
-        """Raw `/rest/api/2/status` list."""
-        return self._get("api/2/status")
+    def statuses(self) -> tuple[TrackerValue, ...]:
+        """Statuses with their category (`/rest/api/2/status`): one request, once per pass."""
+        return admin.values(self._get("api/2/status"))
 
-    def priorities(self) -> list[Mapping[str, Any]]:
-        """Raw `/rest/api/2/priority` list."""
-        return self._get("api/2/priority")
-
-    def resolutions(self) -> list[Mapping[str, Any]]:
-        """Raw `/rest/api/2/resolution` list."""
-        return self._get("api/2/resolution")
-
-    def create_field(
-        self,
-        name: str,
-        type: str,
-        *,
-        searcher_key: str | None = None,
-        description: str | None = None,
-    ) -> FieldDef:
-        """Create a custom field (POST /rest/api/2/field); `type` is the full type key."""
-        body = {"name": name, "type": type, "searcherKey": searcher_key, "description": description}
-        f = self._http.request(
-            "POST", self._url("api/2/field"), json={k: v for k, v in body.items() if v is not None}
+    def vocabulary(self) -> Vocabulary:
+        """Statuses (with their category), priorities, resolutions and issue types."""
+        return Vocabulary(
+            statuses=self.statuses(),
+            priorities=admin.values(self._get("api/2/priority")),
+            resolutions=admin.values(self._get("api/2/resolution")),
+            issue_types=admin.values(self._get("api/2/issuetype")),
         )
+
+    def create_field(self, name: str, kind: FieldKind, options: Sequence[str] = ()) -> FieldDef:
+        """Create a custom field (POST /rest/api/2/field) of the Jira type for `kind`."""
         self._fields = None
-        return FieldDef(
-            id=f["id"], name=f.get("name", name), custom=True, schema=f.get("schema") or {}
+        return admin.create_field(self._http, self._url, name, kind, options)
+
+    def register_webhook(self, name: str, url: str, scope: str, secret: str | None) -> str:
+        """Create the admin webhook (`UnsupportedError` with manual steps without Administer)."""
+        return register_webhook(
+            self._http, self._url, name=name, url=url, scope=scope, secret=secret
         )
 
-    def can_suppress_notifications(self, project_key: str | None = None) -> bool:
-        """Whether `notifyUsers=false` is honoured: it needs Administer Jira or project admin.
-
-        https://developer.atlassian.com/cloud/jira/platform/rest/v2/api-group-issues/#api-rest-api-2-issue-issueidorkey-put
-        """
-        params = {"permissions": "ADMINISTER,ADMINISTER_PROJECTS"}
-        if project_key:
-            params["projectKey"] = project_key
-        perms = (self._get("api/2/mypermissions", **params) or {}).get("permissions", {})
-        return any(
-            (perms.get(p) or {}).get("havePermission") for p in params["permissions"].split(",")
-        )
+    def silent_writes(self) -> SilentWrites:
+        """`notifyUsers=false` is honoured only for Jira or project administrators."""
+        return admin.silent_writes(self._get)
 
     # -- search and history -----------------------------------------------------------------
 
     def search(
         self,
-        scope: str,
-        since: datetime | None,
+        query: SearchQuery,
         field_ids: Sequence[str],
-        *,
-        history_field_ids: Sequence[str] | None = None,
+        history_field_ids: Sequence[str] = (),
     ) -> Iterator[Page]:
-        """Pages of issues updated at or after `since`, each with complete histories."""
+        """Pages of the issues the query selects, each with complete histories."""
+        since = query.updated_since
         tz = self.time_zone() if since is not None and self._jql_time == "local" else None
-        jql = jql_for(scope, since, tz or ZoneInfo("UTC"), self._jql_time)
+        jql = jql_for(query, tz or ZoneInfo("UTC"), self._jql_time)
         fields = ",".join(dict.fromkeys([*field_ids, "updated"]))  # `updated` feeds the cursor
         tracked = tuple(history_field_ids or ()) or self._history_fields
         self._log.info("jira.search", jql=jql, cloud=self.is_cloud)
@@ -229,7 +219,9 @@ class JiraTracker:
         else:
             yield from self._search.dc_pages(jql, fields)
 
-    def fetch(self, key: str, field_ids: Sequence[str]) -> RawIssue:
+    def fetch(
+        self, key: str, field_ids: Sequence[str], history_field_ids: Sequence[str] = ()
+    ) -> RawIssue:
         """One issue, fresh, with its complete history and field names."""
         fields = ",".join(dict.fromkeys([*field_ids, "updated"]))
         return self._search.fetch(key, fields, cloud=self.is_cloud)

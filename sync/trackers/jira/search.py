@@ -88,6 +88,7 @@ def _raw(issue: Mapping[str, Any], histories: Any) -> RawIssue:
         fields=issue.get("fields") or {},
         histories=oldest_first(histories),
         names=issue.get("names") or {},
+        updated=_parse_jira_time((issue.get("fields") or {}).get("updated")),
     )
 
 
@@ -105,5 +106,5 @@ def _parse_jira_time(value: Any) -> datetime | None:
 
 
 def _page(issues: list[RawIssue]) -> Page:
-    times = [t for i in issues if (t := _parse_jira_time(i.fields.get("updated")))]
+    times = [i.updated for i in issues if i.updated is not None]
     return Page(issues=tuple(issues), last_updated=max(times) if times else None)

@@ -8,21 +8,13 @@ https://developer.atlassian.com/cloud/jira/platform/webhooks/#registering-a-webh
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from sync.errors import FatalTrackerError
-from sync.trackers.jira.adapter import JiraTracker
+from sync.errors import FatalTrackerError, UnsupportedError
+from sync.trackers.http import RetryingHttp
 
 EVENTS = ("jira:issue_created", "jira:issue_updated")
-
-
-class WebhookNotAllowed(Exception):
-    """The account may not register admin webhooks (403/404); carries the manual steps."""
-
-    def __init__(self, status: int | None, steps: str) -> None:
-        super().__init__(steps)
-        self.status, self.steps = status, steps
 
 
 def webhook_body(
@@ -58,20 +50,24 @@ def manual_steps(name: str, url: str, scope: str) -> str:
 
 
 def register_webhook(
-    tracker: JiraTracker,
+    http: RetryingHttp,
+    rest_url: Callable[[str], str],
     *,
     name: str,
     url: str,
     scope: str,
     secret: str | None,
-    events: Sequence[str] = EVENTS,
-) -> Mapping[str, Any]:
-    """Create the admin webhook; `WebhookNotAllowed` with manual steps on 403/404."""
-    body = webhook_body(name, url, scope, secret, events)
+) -> str:
+    """Create the admin webhook; `UnsupportedError` with manual steps on 403/404."""
+    body = webhook_body(name, url, scope, secret)
     try:
-        created = tracker._http.request("POST", tracker._url("webhooks/1.0/webhook"), json=body)
+        created = http.request("POST", rest_url("webhooks/1.0/webhook"), json=body) or {}
     except FatalTrackerError as exc:
         if exc.status in (403, 404):
-            raise WebhookNotAllowed(exc.status, manual_steps(name, url, scope)) from None
+            raise UnsupportedError(
+                f"this account may not register webhooks (HTTP {exc.status})",
+                manual_steps(name, url, scope),
+                status=exc.status,
+            ) from None
         raise
-    return created or {}
+    return str(created.get("self") or created.get("name") or name)

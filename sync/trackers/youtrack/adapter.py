@@ -19,33 +19,28 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import requests
 import structlog
 
+from mappings.port import TrackerValue, Vocabulary
 from mappings.raw import FieldDef, RawIssue
 from sync.errors import FatalTrackerError
-from sync.ports import Page
+from sync.ports import FieldKind, Page, SearchQuery, SilentWrites
 from sync.trackers.http import Redactor, RetryPolicy
 from sync.trackers.paging import after_cursor_pages, skip_top_pages
+from sync.trackers.youtrack import admin
 from sync.trackers.youtrack.http import (
     ACTIVITY_CATEGORIES,
     ACTIVITY_FIELDS,
-    BUNDLE_SPEC,
-    FIELD_DEF_SPEC,
-    PRIORITY_FIELDS,
-    RESOLUTION_FIELDS,
-    STATE_FIELDS,
     YouTrackHttp,
     api_base,
-    field_def,
     issue_fields_spec,
     query_for,
 )
+from sync.trackers.youtrack.tags import TagBook
 
 __all__ = ["YouTrackTracker", "api_base"]
 
 
 class YouTrackTracker:
     """The `Tracker` port for YouTrack; field ids are custom field names (unique in YouTrack)."""
-
-    name = "youtrack"
 
     def __init__(
         self,
@@ -79,7 +74,7 @@ class YouTrackTracker:
         self._create_tags = create_missing_tags
         self._me: Mapping[str, Any] | None = None
         self._fields: tuple[FieldDef, ...] | None = None
-        self._tag_ids: dict[str, str] = {}
+        self._tags = TagBook(self._http, self._url, self._list, self._log)
 
     @classmethod
     def connect(
@@ -115,12 +110,20 @@ class YouTrackTracker:
     def _user(self) -> Mapping[str, Any]:
         if self._me is None:
             # https://www.jetbrains.com/help/youtrack/devportal/api-entity-GeneralUserProfile.html
-            self._me = self._get("users/me", fields="id,login,profiles(general(timezone(id)))")
+            self._me = self._get(
+                "users/me", fields="id,login,fullName,profiles(general(timezone(id)))"
+            )
         return self._me
 
     def account_id(self) -> str:
         """The login of the token's user (activity `author.login`)."""
         return str(self._user().get("login") or "")
+
+    def account_name(self) -> str:
+        """The token user's login (and full name when YouTrack gives one)."""
+        me = self._user()
+        login, full = str(me.get("login") or ""), me.get("fullName")
+        return f"{full} ({login})" if full and full != login else login
 
     def time_zone(self) -> tzinfo:
         """The user's profile time zone, in which YouTrack reads query dates (or the override)."""
@@ -139,67 +142,54 @@ class YouTrackTracker:
     def fields(self, refresh: bool = False) -> Sequence[FieldDef]:
         """Custom fields of the project (or all, without a project), cached per instance."""
         if self._fields is None or refresh:
-            if self._project:
-                path = f"admin/projects/{quote(self._project, safe='')}/customFields"
-                rows = self._list(path, f"GET {path}", fields=FIELD_DEF_SPEC)
-            else:
-                path = "admin/customFieldSettings/customFields"
-                spec = "id,name,fieldType(id,valueType,isMultiValue),instances($type)"
-                rows = [
-                    {"$type": ((r.get("instances") or [{}])[0] or {}).get("$type"), "field": r}
-                    for r in self._list(path, f"GET {path}", fields=spec)
-                ]
-            self._fields = tuple(field_def(r) for r in rows)
+            self._fields = admin.catalog(self._list, self._project)
         return self._fields
 
-    def bundle_values(self, field_names: Sequence[str]) -> list[Mapping[str, Any]]:
-        """Values (`id, name, isResolved`) of the first of `field_names` in the project."""
-        if not self._project:
-            return []  # bundles are per project; without one there is nothing to list
-        path = f"admin/projects/{quote(self._project, safe='')}/customFields"
-        wanted = [n.casefold() for n in field_names]
-        rows = self._list(path, f"GET {path}", fields=BUNDLE_SPEC)
-        by_name = {str((r.get("field") or {}).get("name", "")).casefold(): r for r in rows}
-        for name in wanted:
-            if name in by_name:
-                return list(((by_name[name].get("bundle") or {}).get("values")) or ())
-        return []
+    def statuses(self) -> tuple[TrackerValue, ...]:
+        """Values of the project's State field; a resolved one has the category "done"."""
+        return admin.statuses(self._list, self._project)
 
-    def statuses(self) -> list[Mapping[str, Any]]:
-        """Values of the project's State field."""
-        return self.bundle_values(STATE_FIELDS)
+    def vocabulary(self) -> Vocabulary:
+        """State, Priority, resolution and Type values of the project."""
+        return admin.vocabulary(self._list, self._project)
 
-    def priorities(self) -> list[Mapping[str, Any]]:
-        """Values of the project's Priority field."""
-        return self.bundle_values(PRIORITY_FIELDS)
+    def silent_writes(self) -> SilentWrites:
+        """Field writes carry `muteUpdateNotifications` (needs "Apply Commands Silently")."""
+        if self._mute:
+            return SilentWrites(True, "SLA writes are sent with muteUpdateNotifications=true")
+        return SilentWrites(False, "SLA writes notify the issues' watchers")
 
-    def resolutions(self) -> list[Mapping[str, Any]]:
-        """Resolved State values plus the values of a resolution field, when there is one."""
-        states = [v for v in self.statuses() if v.get("isResolved")]
-        return states + self.bundle_values(RESOLUTION_FIELDS)
+    def create_field(self, name: str, kind: FieldKind, options: Sequence[str] = ()) -> FieldDef:
+        """Not done through the API here: the steps to add the field by hand."""
+        raise admin.field_steps(name, kind, options)
+
+    def register_webhook(self, name: str, url: str, scope: str, secret: str | None) -> str:
+        """YouTrack has no core webhooks: the steps to install the workflow rule instead."""
+        raise admin.webhook_steps(url)
 
     # -- search and history -----------------------------------------------------------------
 
     def search(
         self,
-        scope: str,
-        since: datetime | None,
+        query: SearchQuery,
         field_ids: Sequence[str],
-        *,
-        history_field_ids: Sequence[str] | None = None,
+        history_field_ids: Sequence[str] = (),
     ) -> Iterator[Page]:
-        """Pages of issues updated at or after `since`, each with its complete activity history."""
-        query = query_for(scope, since, self.time_zone() if since is not None else UTC)
+        """Pages of the issues the query selects, each with its complete activity history."""
+        since = query.updated_since
+        text = query_for(query, self.time_zone() if since is not None else UTC)
         params = self._issue_params(field_ids)
-        self._log.info("youtrack.search", query=query)
+        self._log.info("youtrack.search", query=text)
 
         def fetch(skip: int, top: int) -> list[Any]:
-            return self._get("issues", query=query, **params, **{"$skip": skip, "$top": top}) or []
+            return self._get("issues", query=text, **params, **{"$skip": skip, "$top": top}) or []
 
         for issues in skip_top_pages(fetch, what="GET /api/issues", top=self._page_size):
             yield _page([self._raw(i, self._activities(str(i["id"]))) for i in issues])
 
-    def fetch(self, key: str, field_ids: Sequence[str]) -> RawIssue:
+    def fetch(
+        self, key: str, field_ids: Sequence[str], history_field_ids: Sequence[str] = ()
+    ) -> RawIssue:
         """One issue, fresh, with its complete activity history."""
         issue = self._get(f"issues/{quote(key, safe='')}", **self._issue_params(field_ids))
         return self._raw(issue, self._activities(str(issue.get("id") or key)))
@@ -238,6 +228,7 @@ class YouTrackTracker:
             id=str(issue.get("id")),
             fields=issue,
             histories=tuple(activities),
+            updated=_ms_time(issue.get("updated")),
         )
 
     # -- writes -----------------------------------------------------------------------------
@@ -266,7 +257,7 @@ class YouTrackTracker:
                 skippable_key=key,
             )
         for name in labels_add:
-            tag = self._tag_id(name, create=self._create_tags)
+            tag = self._tags.id(name, create=self._create_tags)
             if tag is None:
                 raise FatalTrackerError(f"YouTrack has no tag {name!r}; create it and share it")
             self._http.request(
@@ -277,7 +268,7 @@ class YouTrackTracker:
                 skippable_key=key,
             )
         for name in labels_remove:
-            if (tag := self._tag_id(name, create=False)) is not None:
+            if (tag := self._tags.id(name, create=False)) is not None:
                 self._http.request(
                     "DELETE", self._url(f"{issue}/tags/{quote(tag, safe='')}"), skippable_key=key
                 )
@@ -288,26 +279,6 @@ class YouTrackTracker:
                 fields=sorted(fields),
                 tags=len(labels_add) + len(labels_remove),
             )
-
-    def _tag_id(self, name: str, *, create: bool) -> str | None:
-        """The id of the tag called `name` (case-insensitive); created when asked to."""
-        folded = name.casefold()
-        if folded not in self._tag_ids:
-            # https://www.jetbrains.com/help/youtrack/devportal/resource-api-tags.html
-            found = self._list("tags", "GET /api/tags", fields="id,name", query=name)
-            for tag in found:
-                if str(tag.get("name", "")).casefold() == folded:
-                    self._tag_ids[folded] = str(tag["id"])
-                    break
-            else:
-                if not create:
-                    return None
-                made = self._http.request(
-                    "POST", self._url("tags"), params={"fields": "id,name"}, json={"name": name}
-                )
-                self._log.warning("youtrack.tag_created", tag=name)
-                self._tag_ids[folded] = str(made["id"])
-        return self._tag_ids[folded]
 
     def comment(self, key: str, body: str) -> None:
         """Add a comment (`POST /api/issues/{id}/comments`)."""
@@ -327,8 +298,12 @@ class YouTrackTracker:
         ]
 
 
+def _ms_time(value: object) -> datetime | None:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return datetime.fromtimestamp(value / 1000, tz=UTC)
+    return None
+
+
 def _page(issues: list[RawIssue]) -> Page:
-    times = [i.fields.get("updated") for i in issues]
-    stamps = [t for t in times if isinstance(t, int | float) and not isinstance(t, bool)]
-    last = datetime.fromtimestamp(max(stamps) / 1000, tz=UTC) if stamps else None
-    return Page(issues=tuple(issues), last_updated=last)
+    times = [i.updated for i in issues if i.updated is not None]
+    return Page(issues=tuple(issues), last_updated=max(times) if times else None)

@@ -8,13 +8,14 @@ https://www.jetbrains.com/help/youtrack/devportal/api-troubleshooting.html).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 import requests
 
 from mappings.raw import FieldDef
 from sla.errors import NaiveDatetimeError
+from sync.ports import SearchQuery
 from sync.trackers.http import RetryingHttp
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "PRIORITY_FIELDS",
     "RESOLUTION_FIELDS",
     "STATE_FIELDS",
+    "TYPE_FIELDS",
     "YouTrackHttp",
     "api_base",
     "field_def",
@@ -62,6 +64,7 @@ _ISSUE_BASE = "id,idReadable,created,updated,resolved,summary,reporter(login,ema
 STATE_FIELDS = ("State", "Состояние", "Статус")
 PRIORITY_FIELDS = ("Priority", "Приоритет")
 RESOLUTION_FIELDS = ("Резолюция", "Resolution")
+TYPE_FIELDS = ("Type", "Тип")
 FIELD_DEF_SPEC = "$type,field(id,name,fieldType(id,valueType,isMultiValue))"
 BUNDLE_SPEC = "field(name),bundle(values(id,name,isResolved,ordinal,archived))"
 
@@ -96,8 +99,8 @@ def issue_fields_spec() -> str:
     return f"{_ISSUE_BASE},project(id,shortName),{CUSTOM_FIELD_SPEC}"
 
 
-def query_for(scope: str, since: datetime | None, tz: tzinfo) -> str:
-    """`(<scope>) and updated: <since> .. * sort by: created asc`; `since` is already overlapped.
+def query_for(query: SearchQuery, tz: tzinfo) -> str:
+    """`(<scope>) and <narrowing> sort by: created asc` for a `SearchQuery`.
 
     Sorted by creation, not by `updated`: an edit made while `$skip` pages are read would move
     an issue within an `updated` order and shift another one out of view. YouTrack reads
@@ -105,13 +108,26 @@ def query_for(scope: str, since: datetime | None, tz: tzinfo) -> str:
     only widen the window. Open ranges use `*`.
     https://www.jetbrains.com/help/youtrack/cloud/search-and-command-attributes.html
     """
-    parts = [f"({scope.strip()})"] if scope.strip() else []
-    if since is not None:
-        if since.tzinfo is None:
-            raise NaiveDatetimeError("since", since)
-        local = since.astimezone(tz)
+    scope = query.scope.strip()
+    parts = [f"({scope})"] if scope else []
+    if query.updated_since is not None:
+        if query.updated_since.tzinfo is None:
+            raise NaiveDatetimeError("since", query.updated_since)
+        local = query.updated_since.astimezone(tz)
         parts.append(f"updated: {local:%Y-%m-%dT%H:%M} .. *")
+    if query.open_or_updated_since is not None:
+        # Open issues always; resolved ones only when updated within the look-back. A day of
+        # margin covers the user's time zone, in which YouTrack reads the date.
+        parts.append(f"(#Unresolved or updated: {_day(query.open_or_updated_since)} .. *)")
+    if query.closed_since is not None:
+        # Resolved issues updated since the window opened (a superset: a closure in the window
+        # was an update in it); the report decides from the activities which closed in it.
+        parts.append(f"#Resolved and updated: {_day(query.closed_since)} .. *")
     return f"{' and '.join(parts)} sort by: created asc".lstrip()
+
+
+def _day(since: datetime) -> str:
+    return (since - timedelta(days=1)).date().isoformat()
 
 
 def yt_error_text(response: requests.Response | None, limit: int = 500) -> str:

@@ -1,0 +1,196 @@
+"""What one issue needs, decided from a snapshot (pure): fields, labels, comment, notices.
+
+Inputs are the raw issue, its mapping and SLA result, what the store recorded before
+(`Prior`, read by the shell) and `now`; the output is a `Plan`. Nothing here reads the store,
+the clock or the tracker — `sync.passes.apply` carries the plan out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from config.regulation import Regulation
+from mappings.breach_comment import breach_comment
+from mappings.desired import describe_changes, diff
+from mappings.port import FieldChanges, MappedIssue
+from mappings.raw import RawIssue
+from sla import ClockState, Policy, SlaResult, compute
+from sla.instant import to_us
+from sync.adapters.store import IssueState, NoticeRow
+from sync.binding import Binding
+from sync.passes import notices
+from sync.passes.notices import NoticeRules
+
+__all__ = [
+    "BREACH_COMMENT",
+    "Evaluation",
+    "Plan",
+    "Prior",
+    "Rules",
+    "decide",
+    "evaluate",
+    "is_duplicate",
+    "next_check",
+]
+
+BREACH_COMMENT = "breach_comment"  # the store's intent kind of the one-time breach comment
+
+
+@dataclass(frozen=True)
+class Prior:
+    """What the store knew of one issue before this recompute."""
+
+    issue: IssueState | None
+    breach_comment_done: bool = False
+    notices: Mapping[str, NoticeRow] = field(default_factory=dict)  # by event, oldest first
+    first_pass: bool = False  # the tracker has no cursor yet: take stock, notify nobody
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Everything a decision depends on besides the issue: one binding, one pass."""
+
+    binding: Binding
+    account_id: str  # sla-sync's own account, to recognise its own writes
+    hours_refresh: timedelta
+    breach_comment: bool | None  # None: as the mapping profile says
+    notices: NoticeRules
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """One issue mapped and computed under its customer's policy."""
+
+    mapped: MappedIssue
+    result: SlaResult
+    policy: Policy
+
+
+@dataclass
+class Plan:
+    """What one issue needs: decided from what was read, not yet done."""
+
+    key: str
+    updated_us: int | None
+    seen: IssueState | None
+    duplicate: bool = False
+    result: SlaResult | None = None
+    changes: FieldChanges = field(default_factory=FieldChanges)
+    lines: list[str] = field(default_factory=list)
+    comment: str | None = None
+    notices: list[NoticeRow] = field(default_factory=list)
+    human: bool = True
+    state: str = ""
+    breached: bool = False
+    due_us: int | None = None
+    check_us: int | None = None
+    hours_written_us: int | None = None
+
+
+def evaluate(raw: RawIssue, b: Binding, regulation: Regulation, now: datetime) -> Evaluation:
+    """Map the raw issue and compute its SLA under the customer's policy."""
+    mapped = b.mapping.map_issue(raw, b.profile, b.catalog, b.vocabulary)
+    policy = regulation.policies.for_customer(mapped.timeline.customer)
+    return Evaluation(mapped, compute(mapped.timeline, policy, now), policy)
+
+
+def is_duplicate(seen: IssueState | None, updated_us: int | None, now_us: int) -> bool:
+    """This version of the issue was processed already (an overlap re-read) and nothing is due."""
+    if seen is None or updated_us is None or seen.seen_updated_us != updated_us:
+        return False
+    return seen.check_us is None or seen.check_us > now_us
+
+
+def decide(
+    raw: RawIssue,
+    ev: Evaluation,
+    prior: Prior,
+    now: datetime,
+    rules: Rules,
+    *,
+    keep_result: bool = True,
+) -> Plan:
+    """The fields, labels, comment and notices one issue needs, and what to record of it."""
+    b, m, result = rules.binding, rules.binding.mapping, ev.result
+    now_us = to_us(now)
+    seen = prior.issue
+    p = Plan(raw.key, to_us(raw.updated) if raw.updated else None, seen)
+    p.human = changed_by_someone_else(raw, seen, rules)
+    refresh_us = rules.hours_refresh // timedelta(microseconds=1)
+    hours_due = (
+        p.human
+        or seen is None
+        or seen.hours_written_us is None
+        or (now_us - seen.hours_written_us >= refresh_us)
+    )
+    desired = m.desired_fields(result, b.profile, b.catalog, include_hours=hours_due)
+    current, labels = ev.mapped.current, ev.mapped.labels
+    p.changes = diff(current, labels, desired, m.same)
+    if p.changes:
+        zone = ev.policy.calendar.zone
+        p.lines = describe_changes(current, labels, p.changes, desired, m.show, zone, m.labels_name)
+    text = breach_comment(result, b.profile, rules.breach_comment)
+    if text and not prior.breach_comment_done:
+        p.comment = text
+    p.notices = notices.plan(
+        raw.key,
+        ev.mapped,
+        result,
+        ev.policy,
+        seen,
+        dict(prior.notices),
+        prior.first_pass,
+        now,
+        rules.notices,
+    )
+    p.lines += notices.lines(p.notices)
+    # A pass holds every plan until it writes: keep the few numbers the store needs, and the
+    # full result (segments and all) only when the caller shows it.
+    p.state, p.breached = result.state.value, result.breached
+    p.due_us = to_us(result.due_at) if result.due_at else None
+    writes_hours = bool(desired.hours_field_ids)
+    p.hours_written_us = (
+        now_us if hours_due and writes_hours else (seen.hours_written_us if seen else None)
+    )
+    p.check_us = next_check(
+        result, ev.policy, p.hours_written_us if writes_hours else None, rules.hours_refresh
+    )
+    p.result = result if keep_result else None
+    return p
+
+
+def changed_by_someone_else(raw: RawIssue, seen: IssueState | None, rules: Rules) -> bool:
+    """Did anyone but sla-sync change the issue since it was last processed?"""
+    if seen is None or seen.seen_updated_us is None:
+        return True
+    b = rules.binding
+    m = b.mapping
+    own_fields = m.own_write_fields(b.profile, b.catalog)
+    w = b.profile.write
+    own_labels = [lb for lb in (w.label_breached, w.label_at_risk) if lb]
+    for h in reversed(raw.histories):
+        at = m.history_time(h)
+        if at is None or to_us(at) <= seen.seen_updated_us:
+            break
+        if not m.is_own_change(h, rules.account_id, own_fields, own_labels):
+            return True
+    return False
+
+
+def next_check(
+    r: SlaResult, policy: Policy, hours_written_us: int | None, hours_refresh: timedelta
+) -> int | None:
+    """When the result flips without any event: at-risk point, breach, hours refresh."""
+    if r.state is not ClockState.RUNNING:
+        return None
+    candidates = []
+    if r.at_risk_at and not r.at_risk and not r.breached:
+        candidates.append(to_us(r.at_risk_at))
+    if r.due_at and not r.breached:
+        # counted > target happens at the first working second after due_at.
+        candidates.append(policy.calendar.add_business_us(to_us(r.due_at), 1_000_000))
+    if hours_written_us is not None:
+        candidates.append(hours_written_us + hours_refresh // timedelta(microseconds=1))
+    return min(candidates) if candidates else None
