@@ -30,6 +30,7 @@ __all__ = [
     "get",
     "register",
     "settings_problem",
+    "unregister",
 ]
 
 # Built-in kinds, imported on first use (each module calls `register`).
@@ -91,6 +92,11 @@ def register(kind: TrackerKind) -> TrackerKind:
     _load_builtin()
     _KINDS[kind.name] = kind
     return kind
+
+
+def unregister(name: str) -> None:
+    """Take a kind out of the registry (a plugin unloaded, a test's toy tracker)."""
+    _KINDS.pop(name, None)
 
 
 def all_kinds() -> list[TrackerKind]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -91,9 +90,8 @@ def test_scenario_is_found_by_name_or_path(tmp_path) -> None:
         load_scenario("no-such-scenario")
 
 
-def test_synthetic_scenario_loads_ten_thousand_issues_quickly() -> None:
-    started = time.monotonic()
-    with start_sandbox(scenario=synthetic_scenario(10_000, 10, seed=3)) as sb:
-        assert len(sb.state.issues) == 10_000
-        assert sum(len(i.histories) for i in sb.state.issues.values()) >= 80_000
-    assert time.monotonic() - started < 10
+def test_synthetic_scenario_builds_the_issues_and_histories_asked_for() -> None:
+    # How fast 10 000 issues load is measured in `make bench`, not asserted here.
+    with start_sandbox(scenario=synthetic_scenario(2_000, 10, seed=3)) as sb:
+        assert len(sb.state.issues) == 2_000
+        assert sum(len(i.histories) for i in sb.state.issues.values()) >= 16_000

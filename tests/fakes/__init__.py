@@ -1,0 +1,1 @@
+"""In-memory doubles of the ports, for fast tests of the pass without HTTP."""
