@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, StrictBool, StrictInt, StrictStr, ValidationError
+from pydantic import BaseModel, ValidationError
 
+from mappings.profile_schema import MODEL_NAMES, BreachedSpec, ProfileFile, StateSpec
 from mappings.raw import FieldDef
 from mappings.values import norm_key
 from sla.enums import Channel, ClockState, Line, Priority, RequestType, Resolution, Status
@@ -28,74 +29,6 @@ READ_FIELDS = ("line", "customer", "channel", "registered_at", "requester_email"
 WRITE_FIELDS = ("due", "state", "breached", "elapsed_hours", "remaining_hours")
 HOURS_FIELDS = ("elapsed_hours", "remaining_hours")
 COMMENT_PLACEHOLDERS = ("key", "priority", "target", "breached_at", "elapsed", "due")
-DEFAULT_BREACH_COMMENT = (
-    "SLA нарушен по заявке {key}: приоритет {priority}, норматив {target} раб. ч, "
-    "срок истёк {breached_at}."
-)
-
-# ---- file schema (pydantic): only validation lives here; the code uses `Profile` below ----
-
-_Name = StrictStr | StrictInt
-_Ref = StrictStr | list[StrictStr]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class _StateSpec(_Strict):
-    field: _Ref
-    values: dict[ClockState, StrictStr] = {s: s.value for s in ClockState}
-
-
-class _BreachedSpec(_Strict):
-    field: _Ref
-    yes_value: StrictStr = "Yes"
-    no_value: StrictStr = "No"
-
-
-class _LabelsSpec(_Strict):
-    breached: StrictStr | None = None
-    at_risk: StrictStr | None = None
-
-
-class _CommentSpec(_Strict):
-    enabled: StrictBool = False
-    template: StrictStr = DEFAULT_BREACH_COMMENT
-
-
-class _WriteSpec(_Strict):
-    due: _Ref | None = None
-    state: _Ref | _StateSpec | None = None
-    breached: _Ref | _BreachedSpec | None = None
-    elapsed_hours: _Ref | None = None
-    remaining_hours: _Ref | None = None
-    labels: _LabelsSpec = _LabelsSpec()
-    breach_comment: _CommentSpec = _CommentSpec()
-
-
-class _FieldsSpec(_Strict):
-    line: _Ref | None = None
-    customer: _Ref | None = None
-    channel: _Ref | None = None
-    registered_at: _Ref | None = None
-    requester_email: _Ref | None = None
-
-
-class _ProfileFile(_Strict):
-    tracker: StrictStr
-    statuses: dict[Status, list[_Name]]
-    priorities: dict[Priority, list[_Name]]
-    resolutions: dict[Resolution, list[_Name]] = {}
-    request_types: dict[RequestType, list[_Name]] = {}
-    channels: dict[Channel, list[_Name]] = {}
-    lines: dict[Line, list[_Name]] = {}
-    default_priority: Priority | None = None
-    fields: _FieldsSpec = _FieldsSpec()
-    write: _WriteSpec = _WriteSpec()
-
-
-# ---- the profile as the code uses it ----
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,7 +167,7 @@ def profile_from_mapping(data: object, source: str) -> Profile:
     if not isinstance(data, Mapping):
         raise ConfigError(source, "", "a mapping of profile sections", type(data).__name__)
     try:
-        spec = _ProfileFile.model_validate(data)
+        spec = ProfileFile.model_validate(data)
     except ValidationError as exc:
         raise _config_error(source, exc) from None
     write = spec.write
@@ -242,8 +175,8 @@ def profile_from_mapping(data: object, source: str) -> Profile:
     for key in WRITE_FIELDS:
         value = getattr(write, key)
         refs[f"write.{key}"] = value.field if isinstance(value, BaseModel) else value
-    state = write.state if isinstance(write.state, _StateSpec) else None
-    breached = write.breached if isinstance(write.breached, _BreachedSpec) else None
+    state = write.state if isinstance(write.state, StateSpec) else None
+    breached = write.breached if isinstance(write.breached, BreachedSpec) else None
     _check_template(source, write.breach_comment.template)
     return Profile(
         source=source,
@@ -306,10 +239,10 @@ def _check_template(source: str, template: str) -> None:
 def _config_error(source: str, exc: ValidationError) -> ConfigError:
     # A union (name | list | object) reports one error per branch; the deepest is the useful one.
     err = max(exc.errors(), key=lambda e: len(e["loc"]))
-    # Drop pydantic's union-branch tags ("str", "list[str]", "_StateSpec") and "[key]" markers.
-    tags = ("str", "int", "bool")
+    # Drop pydantic's union-branch tags ("str", "list[str]", "StateSpec") and "[key]" markers.
+    tags = {"str", "int", "bool", *MODEL_NAMES}
     parts = [str(p) for p in err["loc"]]
-    key = ".".join(p for p in parts if not (p in tags or "[" in p or p.startswith("_")))
+    key = ".".join(p for p in parts if not (p in tags or "[" in p))
     msg = err["msg"].removeprefix("Input should be ").removeprefix("Value error, ")
     if err["type"] == "extra_forbidden":
         msg = "no such key (check the spelling)"
