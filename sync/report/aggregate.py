@@ -1,4 +1,4 @@
-"""Compliance figures from closed requests: pure functions, no I/O (DESIGN.md, clock rule 8).
+"""Compliance figures from closed requests: pure functions, no I/O (docs/DESIGN.md, clock rule 8).
 
 A request belongs to a report window when its last transition to a stopped status inside
 the window is not undone by a reopen before the window ends; its SLA is the clock's result
