@@ -23,6 +23,7 @@ demo: $(VENV)/.installed
 	$(BIN)/sla-sync demo
 
 test: $(VENV)/.installed-test
+	./scripts/system-deps.sh
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
