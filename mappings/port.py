@@ -26,6 +26,7 @@ __all__ = [
     "DesiredFields",
     "FieldChanges",
     "MappedIssue",
+    "Person",
     "TrackerMapping",
     "TrackerValue",
     "Vocabulary",
@@ -69,6 +70,15 @@ class Vocabulary:
 
 
 @dataclass(frozen=True, slots=True)
+class Person:
+    """Someone the tracker knows (the assignee): an id to mention them by, a name, an e-mail."""
+
+    id: str | None
+    name: str
+    email: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class MappedIssue:
     """A tracker issue in regulation terms, with what its SLA fields hold now."""
 
@@ -77,6 +87,7 @@ class MappedIssue:
     requester_email: str | None = None
     current: Mapping[str, Any] = field(default_factory=dict)  # field id -> value as read
     labels: tuple[str, ...] = ()  # Jira labels, YouTrack tag names
+    assignee: Person | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,8 @@
 """The pass: read changed issues, decide, write back only what changed, advance the cursor.
 
-One service function per command (docs/DESIGN.md, "The pass"): `sync_since` (the scheduled / cron pass),
-`sweep` (issues whose result flips with time alone) and `recompute` (one issue, e.g. from a
-webhook). Each reads the issue and what the store knew of it, lets `decide` work out the
+One service function per command (docs/DESIGN.md, "The pass"): `sync_since` (the scheduled /
+cron pass), `sweep` (issues whose result flips with time alone) and `recompute` (one issue,
+e.g. from a webhook). Each reads the issue and what the store knew of it, lets `decide` work out the
 plan (pure), and hands it to `apply`, the only place that writes to the tracker.
 """
 
