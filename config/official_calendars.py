@@ -57,6 +57,7 @@ class _File(_Strict):
     name: str
     law: _Law
     fixed_holidays: dict[str, str]
+    weekend_holidays_replaced: bool = True  # RU: a weekend holiday gives a later day off
     observed_excluded_months: list[int] = Field(default_factory=list)
     years: dict[int, _Year] = Field(min_length=1)
 
@@ -183,6 +184,8 @@ class _Builder:
     def _check_replaced(self) -> None:
         # ТК РФ ст. 112 ч. 2: a holiday on a weekend (not in January) gives a later day off;
         # the year must say which (observed), or where the resolution moved it (moved).
+        if not self.model.weekend_holidays_replaced:
+            return  # e.g. Belarus: a holiday on a weekend is simply lost
         sources = set(self.entry.observed.values()) | set(self.entry.moved.values())
         for day in sorted(self.holidays):
             if day.weekday() < 5 or day.month in self.model.observed_excluded_months:
