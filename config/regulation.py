@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any
 
 import yaml
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -19,6 +17,7 @@ from pydantic import (
     field_validator,
 )
 
+from config.calendar_config import CalendarModel, CalendarPatch
 from config.notifications import Notifications
 from sla import (
     BusinessCalendar,
@@ -38,9 +37,6 @@ from sla import (
     Status,
     Targets,
 )
-from sla.calendar import DayWindows
-
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def default_regulation_path() -> Path:
@@ -54,57 +50,6 @@ class _Strict(BaseModel):
 
 class _Named(_Strict):
     name: str
-
-
-def _window(text: str) -> tuple[int, int]:
-    try:
-        start, end = (part.strip() for part in text.split("-"))
-        sh, sm = (int(x) for x in start.split(":"))
-        eh, em = (int(x) for x in end.split(":"))
-    except ValueError:
-        raise ValueError("a window 'HH:MM-HH:MM'") from None
-    lo, hi = sh * 60 + sm, eh * 60 + em
-    if not (0 <= sh < 24 and 0 <= sm < 60 and 0 <= em < 60 and 0 <= lo < hi <= 1440):
-        raise ValueError("a window 'HH:MM-HH:MM' within one day, start before end")
-    return lo, hi
-
-
-def _valid_window(text: str) -> str:
-    _window(text)
-    return text
-
-
-WindowText = Annotated[str, AfterValidator(_valid_window)]
-
-
-class _Calendar(_Strict):
-    timezone: str = "Europe/Moscow"
-    country: str | None = "RU"
-    subdivision: str | None = None
-    week: dict[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], list[WindowText]] = Field(
-        default_factory=lambda: {
-            d: (["09:00-18:00"] if d not in ("sat", "sun") else []) for d in WEEKDAYS
-        }
-    )
-    extra_holidays: list[date] = Field(default_factory=list)
-    extra_working_days: list[date] = Field(default_factory=list)
-    shortened_days: dict[date, list[WindowText]] = Field(default_factory=dict)
-    always_open: bool = False
-
-    def spec(self) -> CalendarSpec:
-        def parse(ws: list[str]) -> DayWindows:
-            return tuple(_window(w) for w in ws)
-
-        return CalendarSpec(
-            timezone=self.timezone,
-            week=tuple(parse(self.week.get(d, [])) for d in WEEKDAYS),
-            country=self.country,
-            subdivision=self.subdivision,
-            extra_holidays=frozenset(self.extra_holidays),
-            extra_working_days=frozenset(self.extra_working_days),
-            shortened_days={d: parse(ws) for d, ws in self.shortened_days.items()},
-            always_open=self.always_open,
-        )
 
 
 TargetsTable = dict[Priority, dict[Line, float]]
@@ -141,7 +86,7 @@ class _Clock(_Strict):
 class _CustomerPolicy(_Strict):
     name: str
     customers: list[str] = Field(min_length=1)
-    calendar: dict[str, Any] | None = None
+    calendar: CalendarPatch | None = None
     targets: TargetsTable | None = None
     metric: str = "resolution"
     at_risk_ratio: float | None = Field(default=None, gt=0, le=1)
@@ -157,7 +102,7 @@ class _Regulation(_Strict):
     request_types: dict[RequestType, _Named]
     channels: dict[Channel, _Named]
     lines: dict[Line, _Named]
-    calendar: _Calendar = Field(default_factory=_Calendar)
+    calendar: CalendarModel = Field(default_factory=CalendarModel)
     at_risk_ratio: float = Field(default=0.8, gt=0, le=1)
     clock: _Clock = Field(default_factory=_Clock)
     metrics: list[_Metric] = Field(min_length=1)
@@ -220,16 +165,23 @@ def _build(file: Path, model: _Regulation) -> Regulation:
             raise ConfigError(file, kind, f"an entry for each of {sorted(missing)}")
     calendars: dict[CalendarSpec, BusinessCalendar] = {}
 
-    def calendar(spec: CalendarSpec) -> BusinessCalendar:
-        # Policies with the same calendar share one instance (and its precomputed span).
-        if spec not in calendars:
-            calendars[spec] = BusinessCalendar(spec)
+    def calendar(model: CalendarModel, where: str) -> BusinessCalendar:
+        try:
+            spec = model.spec()
+            # Policies with the same calendar share one instance (and its precomputed span).
+            if spec not in calendars:
+                calendars[spec] = BusinessCalendar(spec)
+        except ConfigError as exc:
+            if exc.file != "calendar":
+                raise  # e.g. the shipped official calendar file: it names itself
+            # load_regulation prefixes the file; the key says which calendar and field.
+            raise ConfigError(where, exc.key, exc.expected, exc.got) from None
         return calendars[spec]
 
     metrics = tuple(_metric(m, m.targets, f"metrics.{i}") for i, m in enumerate(model.metrics))
     default = Policy(
         name="regulation",
-        calendar=calendar(model.calendar.spec()),
+        calendar=calendar(model.calendar, "calendar"),
         metrics=metrics,
         at_risk_ratio=model.at_risk_ratio,
         priority_rule=model.clock.priority_rule,
@@ -238,13 +190,13 @@ def _build(file: Path, model: _Regulation) -> Regulation:
     )
     by_customer: dict[str, Policy] = {}
     for i, p in enumerate(model.policies):
-        cal_data = {**model.calendar.model_dump(), **(p.calendar or {})}
+        where = f"policies.{i}.calendar"
         try:
-            cal_spec = _Calendar.model_validate(cal_data).spec()
+            cal_model = p.calendar.merged(model.calendar, where) if p.calendar else model.calendar
         except ValidationError as exc:
             err = exc.errors()[0]
-            key = f"policies.{i}.calendar." + ".".join(str(x) for x in err["loc"])
-            raise ConfigError(file, key, _expected(err), err.get("input")) from None
+            key = ".".join(str(x) for x in err["loc"])
+            raise ConfigError(where, key, _expected(err), err.get("input")) from None
         if p.targets and p.metric not in {m.name for m in metrics}:
             raise ConfigError(file, f"policies.{i}.metric", "the name of a metric above", p.metric)
         pol_metrics = tuple(
@@ -254,7 +206,7 @@ def _build(file: Path, model: _Regulation) -> Regulation:
         clock = p.clock or model.clock
         policy = Policy(
             name=p.name,
-            calendar=calendar(cal_spec),
+            calendar=calendar(cal_model, where),
             metrics=pol_metrics,
             at_risk_ratio=p.at_risk_ratio or model.at_risk_ratio,
             priority_rule=clock.priority_rule,

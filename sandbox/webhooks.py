@@ -40,27 +40,38 @@ class WebhookSender:
         if self.url:
             self._queue.put(json.dumps(payload, ensure_ascii=False).encode())
 
+    def idle(self) -> bool:
+        """True when every queued payload has been delivered (or given up)."""
+        # `put` counts a task before the payload is visible; `task_done` ends it after.
+        return self._queue.unfinished_tasks == 0
+
     def _run(self) -> None:
         while (body := self._queue.get()) is not None:
-            url, secret = self.url, self.secret
-            if not url:
-                continue
-            headers = {"Content-Type": "application/json"}
-            if self.style == "youtrack":
-                if secret:
-                    headers["X-Sla-Sync-Secret"] = secret
-            else:
-                headers["X-Atlassian-Webhook-Identifier"] = str(uuid.uuid4())
-                if secret:
-                    digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-                    headers["X-Hub-Signature"] = f"sha256={digest}"
             try:
-                req = urllib.request.Request(url, data=body, headers=headers, method="POST")
-                with urllib.request.urlopen(req, timeout=5) as resp:
-                    resp.read()
-                self.sent += 1
-            except Exception as exc:  # a dead receiver must never break the sandbox
-                print(f"sandbox webhook to {url} failed: {exc}", file=sys.stderr)
+                self._deliver(body)
+            finally:
+                self._queue.task_done()
+
+    def _deliver(self, body: bytes) -> None:
+        url, secret = self.url, self.secret
+        if not url:
+            return
+        headers = {"Content-Type": "application/json"}
+        if self.style == "youtrack":
+            if secret:
+                headers["X-Sla-Sync-Secret"] = secret
+        else:
+            headers["X-Atlassian-Webhook-Identifier"] = str(uuid.uuid4())
+            if secret:
+                digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+                headers["X-Hub-Signature"] = f"sha256={digest}"
+        try:
+            req = urllib.request.Request(url, data=body, headers=headers, method="POST")
+            with urllib.request.urlopen(req, timeout=5) as resp:
+                resp.read()
+            self.sent += 1
+        except Exception as exc:  # a dead receiver must never break the sandbox
+            print(f"sandbox webhook to {url} failed: {exc}", file=sys.stderr)
 
     def stop(self) -> None:
         """Stop the sender thread after the queued payloads."""

@@ -11,75 +11,25 @@ from __future__ import annotations
 
 import threading
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from types import MappingProxyType
+from dataclasses import dataclass
+from datetime import MAXYEAR, MINYEAR, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays as holidays_lib
 
+from sla import calendar_notes
+from sla.calendar_spec import NINE_TO_SIX, CalendarSpec, DayWindows, Window
 from sla.errors import CalendarError, ConfigError
 from sla.instant import EPOCH as _EPOCH
-from sla.instant import to_us
+from sla.instant import require_aware, to_us
+from sla.workdays import Holidays, local_us, resolve
 
-Window = tuple[int, int]
-"""A working window as (start, end) minutes after local midnight; end may be 1440."""
-
-DayWindows = tuple[Window, ...]
-
-NINE_TO_SIX: DayWindows = ((9 * 60, 18 * 60),)
 _MAX_SPAN_YEARS = 400  # a calendar with no working time must fail, not loop forever
+# The span keeps a year either side of a date and needs the midnights at both ends, which
+# datetime cannot express before year 2 or after 9999 (a raw ValueError/OverflowError).
+_LO_YEAR, _HI_YEAR = MINYEAR + 1, MAXYEAR
 
-
-@dataclass(frozen=True)
-class CalendarSpec:
-    """Everything that defines a calendar; hashable, so calendars can be shared per spec."""
-
-    timezone: str = "Europe/Moscow"
-    week: tuple[DayWindows, ...] = (NINE_TO_SIX,) * 5 + ((), ())
-    country: str | None = "RU"
-    subdivision: str | None = None
-    extra_holidays: frozenset[date] = frozenset()
-    extra_working_days: frozenset[date] = frozenset()
-    shortened_days: Mapping[date, DayWindows] = field(default_factory=dict)
-    always_open: bool = False
-
-    def __post_init__(self) -> None:
-        if len(self.week) != 7:
-            raise ConfigError("calendar", "week", "windows for 7 weekdays (Monday first)")
-        for wd, windows in enumerate(self.week):
-            _check_windows(f"week[{wd}]", windows)
-        for day, windows in self.shortened_days.items():
-            _check_windows(f"shortened_days[{day}]", windows)
-        object.__setattr__(self, "shortened_days", MappingProxyType(dict(self.shortened_days)))
-
-    def __hash__(self) -> int:
-        return hash(
-            (
-                self.timezone,
-                self.week,
-                self.country,
-                self.subdivision,
-                self.extra_holidays,
-                self.extra_working_days,
-                tuple(sorted(self.shortened_days.items())),
-                self.always_open,
-            )
-        )
-
-
-def _check_windows(key: str, windows: DayWindows) -> None:
-    last_end = -1
-    for start, end in windows:
-        if not 0 <= start < end <= 1440 or start < last_end:
-            raise ConfigError(
-                "calendar",
-                key,
-                "sorted, non-overlapping HH:MM-HH:MM windows within one day",
-                windows,
-            )
-        last_end = end
+__all__ = ["NINE_TO_SIX", "BusinessCalendar", "CalendarSpec", "DayWindows", "Window"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,12 +90,35 @@ class BusinessCalendar:
         return self.from_us(self.add_business_us(to_us(start, "start"), us))
 
     def is_working_day(self, day: date) -> bool:
-        """True when the local date has at least one working window."""
+        """True when the local date (or an aware datetime's local date) has working time."""
         return bool(self.windows_on(day))
 
     def windows_on(self, day: date) -> DayWindows:
-        """The working windows of one local date after holidays and overrides."""
+        """The working windows of one local date after holidays and overrides.
+
+        An aware datetime stands for its date in the calendar's zone; a naive one is refused
+        (a datetime never equals a date, so it used to match no holiday at all).
+        """
+        day = self.local_date(day)
         return self._windows_for(day, self._holidays_for(day.year, day.year + 1))
+
+    def local_date(self, when: date) -> date:
+        """The calendar's local date of an aware datetime; a plain date unchanged."""
+        if isinstance(when, datetime):
+            return require_aware("day", when).astimezone(self.zone).date()
+        return when
+
+    def official_years(self) -> tuple[int, ...]:
+        """The calendar years the official production calendar data covers (empty if none)."""
+        return calendar_notes.official_years(self)
+
+    def coverage_warning(self, start: datetime, end: datetime) -> str | None:
+        """One line when [start, end] runs into a year the official data does not cover."""
+        return calendar_notes.coverage_warning(self, start, end)
+
+    def day_notes(self, start: datetime, end: datetime) -> tuple[calendar_notes.DayNote, ...]:
+        """Why each local date in [start, end] is not an ordinary day of the week."""
+        return calendar_notes.day_notes(self, start, end)
 
     # -- microsecond API used by the clock ----------------------------------------------
 
@@ -193,13 +166,21 @@ class BusinessCalendar:
     # -- span construction ---------------------------------------------------------------
 
     def _cover(self, t: int) -> _Span:
-        year = self.from_us(t).year
+        try:
+            year = self.from_us(t).year
+        except (OverflowError, ValueError):
+            year = MAXYEAR if t > 0 else MINYEAR  # beyond datetime in the local zone
         span = self._span
         if span is None:
             return self._grow(year - 1, year + 2)
         return self._grow(min(span.lo_year, year - 1), max(span.hi_year, year + 2))
 
     def _grow(self, lo_year: int, hi_year: int) -> _Span:
+        if lo_year < _LO_YEAR or hi_year > _HI_YEAR:
+            raise CalendarError(
+                f"business time can be counted for the years {_LO_YEAR + 1}-{_HI_YEAR - 2} "
+                "only: a date outside them was asked for"
+            )
         with self._lock:
             old = self._span
             if old is not None and old.lo_year <= lo_year and hi_year <= old.hi_year:
@@ -242,38 +223,23 @@ class BusinessCalendar:
         return starts, ends
 
     def _local_us(self, day: date, minute: int) -> int:
-        # Wall-clock arithmetic then conversion: correct across DST changes (zoneinfo).
-        local = datetime(day.year, day.month, day.day, tzinfo=self.zone) + timedelta(minutes=minute)
-        return to_us(local)
+        # Wall-clock time to an instant, with window edges in a DST gap at the transition.
+        return local_us(self.zone, day, minute)
 
-    def _holidays_for(self, lo_year: int, hi_year: int) -> tuple[frozenset[date], frozenset[date]]:
+    def _holidays_for(self, lo_year: int, hi_year: int) -> Holidays:
         spec = self.spec
         if not spec.country or spec.always_open:
             return frozenset(), frozenset()
-        table = holidays_lib.country_holidays(
-            spec.country, subdiv=spec.subdivision, years=range(lo_year, hi_year)
-        )
+        official = spec.official
+        # Years the official data covers need nothing from the package.
+        years = [y for y in range(lo_year, hi_year) if official is None or not official.covers(y)]
+        if not years:
+            return frozenset(), frozenset()
+        table = holidays_lib.country_holidays(spec.country, subdiv=spec.subdivision, years=years)
         return frozenset(table.keys()), frozenset(getattr(table, "weekend_workdays", ()))
 
-    def _windows_for(self, day: date, hols: tuple[frozenset[date], frozenset[date]]) -> DayWindows:
-        spec = self.spec
-        if spec.always_open:
-            return ((0, 1440),)
-        if day in spec.extra_holidays:
-            return ()
-        if day in spec.shortened_days:
-            return spec.shortened_days[day]
-        own = spec.week[day.weekday()]
-        public, weekend_workdays = hols
-        if day in spec.extra_working_days or (day in weekend_workdays and day not in public):
-            return own or self._default_working_windows()
-        if day in public:
-            return ()
-        return own
-
-    def _default_working_windows(self) -> DayWindows:
-        # A working Saturday works the hours of an ordinary working day (the first one).
-        return next((w for w in self.spec.week if w), NINE_TO_SIX)
+    def _windows_for(self, day: date, hols: Holidays) -> DayWindows:
+        return resolve(self.spec, day, hols)[0]
 
 
 def _assemble(

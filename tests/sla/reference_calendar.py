@@ -1,30 +1,27 @@
 """A deliberately naive reference calendar: walks minute by minute.
 
-It shares no code with `sla.calendar`: the production calendar comes straight from the
-`holidays` package and the working window is hard-coded (Mon-Fri 09:00-18:00 Moscow).
+It shares no code with `sla.calendar` nor with the shipped data file: the production calendar
+is the independently typed table of `tests/sla/official_ru_calendar.py` and the working
+window is hard-coded (09:00-18:00 Moscow, 09:00-17:00 on a shortened day).
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import holidays
-
 from tests.helpers import MSK
+from tests.sla.official_ru_calendar import kind
 
-_RU = holidays.country_holidays("RU", years=range(2023, 2028))
 _MINUTE = timedelta(minutes=1)
 
 
 def is_working_minute(t: datetime) -> bool:
     """Is the minute starting at `t` (Moscow time) a working minute?"""
     local = t.astimezone(MSK)
-    day = local.date()
-    if day in _RU:
+    day_kind = kind(local.date())
+    if day_kind == "off":
         return False
-    if local.weekday() >= 5 and day not in _RU.weekend_workdays:
-        return False
-    return 9 <= local.hour < 18
+    return 9 <= local.hour < (17 if day_kind == "shortened" else 18)
 
 
 def business_seconds(start: datetime, end: datetime) -> float:

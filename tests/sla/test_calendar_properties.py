@@ -9,11 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from config.regulation import load_regulation
 from sla import BusinessCalendar, CalendarSpec
 from tests.helpers import MSK
 from tests.sla import reference_calendar as ref
 
-DEFAULT = BusinessCalendar()
+# The regulation's calendar as shipped: the official production calendar, shortened days too.
+DEFAULT = load_regulation().policies.default.calendar
 
 # Whole-minute instants in 2024-2026 (the reference walks minutes).
 minutes = st.integers(min_value=0, max_value=3 * 365 * 24 * 60).map(
