@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from mappings.check import check_profile
+from sla import PolicySet
 from sync.binding import Binding
 from sync.errors import FatalTrackerError, RetriableTrackerError, UnsupportedError
 from sync.ports import FieldKind
@@ -16,6 +19,19 @@ _FIELD_KINDS = {
     "write.elapsed_hours": FieldKind.NUMBER,
     "write.remaining_hours": FieldKind.NUMBER,
 }
+
+
+def calendar_rows(policies: PolicySet, now: datetime) -> list[list[str]]:
+    """A warning per policy whose calendar runs past its official data within a year."""
+    rows = []
+    for policy in dict.fromkeys([policies.default, *policies.by_customer.values()]):
+        years = policy.calendar.official_years()
+        if warning := policy.calendar.coverage_warning(now, now + timedelta(days=365)):
+            rows.append(["warning", f"calendar {policy.name}", warning])
+        elif years:
+            span = f"{years[0]}–{years[-1]}"
+            rows.append(["ok", f"calendar {policy.name}", f"official calendar covers {span}"])
+    return rows
 
 
 def run_check(b: Binding, create_fields: bool = False) -> bool:

@@ -126,7 +126,12 @@ def cmd_explain(args: argparse.Namespace) -> int:
     elif args.json:
         print(json.dumps(render.result_json(result), ensure_ascii=False, indent=2))
     else:
+        from sync.cli.report import policy_named
+
+        calendar = policy_named(regulation.policies, result.policy).calendar
         print(render.explain_text(result))
+        for line in render.calendar_notes(result, calendar):
+            print(line)
     return EXIT_OK
 
 
@@ -154,10 +159,13 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     """Connectivity, auth and the mapping profile against the live tracker."""
     from sync.composition import App
-    from sync.preflight import run_check
+    from sync.preflight import calendar_rows, run_check
+    from sync.report.render_text import table
 
     app = App(_settings(args))
     ok = all(run_check(b, create_fields=args.create_fields) for b in app.bindings())
+    if rows := calendar_rows(app.regulation.policies, _now(args)):
+        print(table(("severity", "what", "detail"), rows))
     app.close()
     return EXIT_OK if ok else EXIT_FAILED
 

@@ -71,6 +71,7 @@ class Runner:
             regulation.name_of,
         )
         self._catalog_ready = False
+        self._calendar_warned: set[str] = set()
 
     # -- commands -----------------------------------------------------------------------
 
@@ -193,6 +194,11 @@ class Runner:
         ev = evaluate(raw, self.b, self.regulation, now)
         for warning in ev.mapped.warnings:
             self.log.warning("mapping", issue=raw.key, detail=warning)
+        calendar = ev.policy.calendar
+        coverage = calendar.coverage_warning(ev.mapped.timeline.registered_at, now)
+        if coverage and coverage not in self._calendar_warned:
+            self._calendar_warned.add(coverage)  # once per process: it is about the data
+            self.log.warning("calendar", issue=raw.key, detail=coverage)
         return ev
 
     def _plan(

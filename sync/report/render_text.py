@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sla import SlaResult
+from sla import BusinessCalendar, SlaResult
 
 
 def fmt_time(value: datetime | None) -> str:
@@ -133,3 +133,12 @@ def result_json(r: SlaResult) -> dict[str, object]:
             for s in r.segments
         ],
     }
+
+
+def calendar_notes(r: SlaResult, calendar: BusinessCalendar) -> list[str]:
+    """Why special days in the request's span count as they do, and any coverage warning."""
+    start, end = r.segments[0].start, r.now
+    lines = [f"note: {n}" for n in calendar.day_notes(start, end)]
+    if warning := calendar.coverage_warning(start, end):
+        lines.append(f"warning: {warning}")
+    return lines
