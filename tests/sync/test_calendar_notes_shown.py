@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from sync.cli.main import main
+from tests.helpers import msk
 
 
 def saved_issue(tmp_path, created: str):
@@ -43,3 +44,15 @@ def test_explain_warns_when_the_clock_runs_past_the_official_data(tmp_path, caps
     assert main(["explain", "--file", str(path), "--now", "2028-03-02T12:00:00+03:00"]) == 0
     out = capsys.readouterr().out
     assert "warning: the official RU production calendar shipped covers 2013–2027" in out
+
+
+def test_check_lists_the_years_the_official_calendar_covers():
+    from config.regulation import load_regulation
+    from sync.preflight import calendar_rows
+
+    policies = load_regulation().policies
+    assert calendar_rows(policies, msk(2026, 12, 2)) == [
+        ["ok", "calendar regulation", "official calendar covers 2013–2027"]
+    ]
+    ((severity, _, detail),) = calendar_rows(policies, msk(2027, 6, 1))  # a year ahead: 2028
+    assert severity == "warning" and "2028" in detail
