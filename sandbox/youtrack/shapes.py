@@ -152,8 +152,9 @@ def activity_json(state: YouTrackState, issue: YtIssue, a: dict[str, Any]) -> di
         out["added"] = activity_value(cat, f, a["added"])
         out["removed"] = activity_value(cat, f, a["removed"])
     elif a["kind"] == "created":
+        # The creation item carries no values: `added` and `removed` are empty
+        # (api-entity-IssueCreatedActivityItem / api-usecase-issue-history).
         out["field"] = {"$type": "PredefinedFilterField", "id": "created", "name": "created"}
-        out["added"] = [_ref(issue)]
     elif a["kind"] == "resolved":
         out["field"] = {"$type": "PredefinedFilterField", "id": "resolved", "name": "resolved"}
         out["added"], out["removed"] = epoch_ms(a["added"]), epoch_ms(a["removed"])
