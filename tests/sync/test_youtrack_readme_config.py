@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+import requests
 import yaml
 
 from sandbox import start_sandbox
@@ -59,8 +60,47 @@ def test_readme_youtrack_configuration_checks_syncs_and_then_writes_nothing(tmp_
         writes = yt.count("POST", "/api/issues/{id}")
         assert writes > 0
 
+        # The tags sla-sync made are the team's: an agent sees them on the issues.
+        agent = requests.get(
+            f"{yt.url}/api/issues",
+            params={"query": "tag: sla-breached", "fields": "idReadable,tags(name)"},
+            headers=yt.headers(human=True),
+            timeout=10,
+        ).json()
+        assert agent and all("sla-breached" in {t["name"] for t in i["tags"]} for i in agent)
+        assert yt.count("POST", "/api/issues/{id}/tags") == 0  # tags go as silent commands
+        tagged = [
+            a
+            for i in yt.issues()["issues"]
+            for a in i["activities"]
+            if a["type"] == "TagsActivityItem" and a["author"] == "sla-bot"
+        ]
+        assert tagged and all(a.get("muted") for a in tagged)
+
         assert main([*cfg, "sync"]) == 0, capsys.readouterr().err
         second = capsys.readouterr().out
         assert re.search(r"youtrack: \d+ issues, wrote 0\b", second), second
         assert yt.count("POST", "/api/issues/{id}") == writes
         assert yt.count("POST", "/api/issues/{id}", 400) == 0
+
+
+def test_an_existing_team_tag_is_used_not_duplicated(tmp_path):
+    from config.settings import Settings, TrackerSettings
+    from sync.composition import App
+    from tests.sync.sandbox_app import FAST_RETRY
+
+    with start_sandbox(tracker="youtrack", scenario="demo") as yt:
+        team = yt.app.cat.projects["SUP"]["team"]
+        mine = yt.state.new_tag("sla-breached", "agent", {"use": {team}})
+        cfg = TrackerSettings(
+            name="yt", kind="youtrack", url=yt.url, token=yt.token, scope="project: SUP"
+        )
+        app = App(
+            Settings(state_path=tmp_path / "s.sqlite3", trackers=[cfg], retry=FAST_RETRY),
+            clock=lambda: yt.now,
+        )
+        app.runner().sync_since()
+        app.close()
+        names = [t["name"] for t in yt.state.tags.values()]
+        assert names.count("sla-breached") == 1
+        assert any(mine["id"] in i.tags for i in yt.state.issues.values())
