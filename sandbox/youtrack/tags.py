@@ -45,6 +45,10 @@ class YouTrackTags:
         r.add("GET", "/api/tags", self.list_tags)
         r.add("POST", "/api/tags", self.create_tag)
         r.add("GET", "/api/tags/{tag}", self.get_tag)
+        # Deprecated but documented ("Use the Tags resource instead", resource-api-issueTags);
+        # clients generated from older specs call it.
+        r.add("GET", "/api/issueTags", self.list_tags)
+        r.add("POST", "/api/issueTags", self.create_tag)
         r.add("GET", "/api/issues/{id}/tags", self.issue_tags)
         r.add("POST", "/api/issues/{id}/tags", self.add_tag)
         r.add("DELETE", "/api/issues/{id}/tags/{tag}", self.remove_tag)

@@ -29,6 +29,9 @@ def forbidden(permission: str) -> HttpError:
     return yt_error(403, "Forbidden", f"You have no permission to {permission}")
 
 
+_MODELLED = {"customFields", "summary", "description", "$type", "id", "idReadable"}
+
+
 class YouTrackWrites:
     """Mixin of `YouTrackApp` holding the handlers that change state."""
 
@@ -86,6 +89,10 @@ class YouTrackWrites:
             f = self.cat.field(str(ref)) if ref else None
             if f is None or ref in ("status", "priority", "resolution", "issuetype"):
                 raise yt_error(400, "bad_request", f"Unknown custom field: {ref!r}")
+            if not entry.get("$type"):
+                # "You must provide this attribute when you update the custom field"
+                # (operations-api-issues-issueID-customFields, IssueCustomField attributes).
+                raise yt_error(400, "bad_request", f"$type is required for the field {f.name!r}")
             try:
                 changes[f.name] = parse_input(self.cat, f, entry.get("$type"), entry.get("value"))
             except ValueError400 as exc:
@@ -96,9 +103,11 @@ class YouTrackWrites:
         """`POST /api/issues/{id}` — all-or-nothing; one activity item per changed field."""
         issue = self.issue(req)
         body = self.body(req)
-        unknown = set(body) - {"customFields", "summary", "description", "$type", "id"}
-        if unknown:
-            raise yt_error(400, "bad_request", f"Unsupported issue attributes: {sorted(unknown)}")
+        # Issue attributes the sandbox does not model are accepted when they change nothing
+        # (clients built from the spec send empty `tags`, `links`, … lists).
+        unmodelled = {k for k in set(body) - _MODELLED if body[k] not in (None, [], {})}
+        if unmodelled:
+            raise yt_error(400, "bad_request", f"Not modelled by the sandbox: {sorted(unmodelled)}")
         if not self.cat.allowed(req.user.name, "Update Issue"):
             raise forbidden("Update Issue")
         muted = req.arg("muteUpdateNotifications") == "true"
