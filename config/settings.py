@@ -34,6 +34,7 @@ class TrackerSettings(_Strict):
     pat: SecretStr | None = None  # Jira Data Center personal access token
     deployment: Literal["auto", "cloud", "datacenter"] = "auto"
     scope: str = "project = SUP"  # JQL (Jira) or a YouTrack query
+    project: str | None = None  # YouTrack: project (short name) of the bundles; default: scope's
     profile: Path | None = None  # mapping profile; default: the shipped one for `kind`
     verify_tls: bool = True
     page_size: int = Field(default=100, ge=1, le=1000)

@@ -8,6 +8,7 @@ and the diff are `mappings.desired`'s; `labels` are YouTrack tags.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, time, tzinfo
 from typing import Any
@@ -90,7 +91,11 @@ def _enc_flag(fdef: FieldDef, flag: bool, yes: str, no: str) -> Any:
 def _enc_hours(fdef: FieldDef, hours: float) -> Any:
     kind = field_kind(fdef)
     if kind == "period":
-        return {"minutes": round(hours * 60)}
+        # PeriodValue.minutes is read-only; the documented write is the presentation text
+        # (api-entity-PeriodValue, api-troubleshoot-updating-conditional-field). A period has
+        # no sign, so an overrun shows as 0 in a period field (a number field keeps the sign).
+        minutes = max(0, round(hours * 60))
+        return {"$type": "PeriodValue", "presentation": f"{minutes // 60}h {minutes % 60}m"}
     if kind == "integer":
         return round(hours)
     if kind in ("string", "text"):
@@ -138,8 +143,23 @@ def desired_fields(
     return build_desired(result, profile, resolved, ENCODER, include_hours=include_hours)
 
 
+_PERIOD_PART = re.compile(r"(\d+)\s*([wdhm])", re.I)
+_PERIOD_MINUTES = {"w": 5 * 8 * 60, "d": 8 * 60, "h": 60, "m": 1}  # YouTrack's default week
+
+
+def _period_minutes(value: Mapping[str, Any]) -> int | None:
+    """Minutes of a PeriodValue: its `minutes` (read), or its `presentation` (our write)."""
+    if isinstance(value.get("minutes"), int):
+        return int(value["minutes"])
+    parts = _PERIOD_PART.findall(str(value.get("presentation") or ""))
+    return sum(int(n) * _PERIOD_MINUTES[u.lower()] for n, u in parts) if parts else None
+
+
 def _canonical(value: Any) -> Any:
     """Reduce an issue value or an entry value to what "already written" depends on."""
+    if isinstance(value, Mapping) and value.get("$type") == "PeriodValue":
+        minutes = _period_minutes(value)
+        return None if minutes is None else ("period", float(minutes))
     if isinstance(value, list | tuple):
         items = frozenset(str(field_value(v)).casefold() for v in value)
         return ("set", items) if items else None
@@ -172,6 +192,8 @@ def same(current: Any, desired: Any) -> bool:
         return a is b
     if a[0] == b[0] == "num":
         return abs(a[1] - b[1]) < 0.01 - 1e-9  # hours are written with 2 decimals
+    if a[0] == b[0] == "period":
+        return abs(a[1] - b[1]) < 1  # whole minutes
     if a[0] == b[0] == "time":
         return abs(a[1] - b[1]) < 60_000  # due times are minute-precise in the UI
     return a == b
@@ -204,6 +226,8 @@ def show(value: Any, tz: tzinfo) -> str:
         return datetime.fromtimestamp(inner / 1000, tz=tz).strftime("%Y-%m-%d %H:%M")
     if kind == "num":
         return f"{inner:.2f}".rstrip("0").rstrip(".")
+    if kind == "period":
+        return f"{int(inner) // 60}h {int(inner) % 60}m"
     if kind == "set":
         return ", ".join(sorted(inner)) or "—"
     return str(field_value(value))

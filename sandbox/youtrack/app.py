@@ -14,30 +14,43 @@ from zoneinfo import ZoneInfo
 
 from sandbox.jira.catalog import User
 from sandbox.server import HttpError, Request, Response, Router
-from sandbox.youtrack.query import QueryError, compile_query, parse_fields, project
+from sandbox.youtrack.attributes import IssueAttributes
+from sandbox.youtrack.query import QueryError, parse_fields, project
+from sandbox.youtrack.search import compile_query
 from sandbox.youtrack.shapes import CATEGORIES, activity_json, issue_json
 from sandbox.youtrack.state import YouTrackState, YtIssue
-from sandbox.youtrack.writes import YouTrackWrites, yt_error
+from sandbox.youtrack.tags import YouTrackTags
+from sandbox.youtrack.writes import YouTrackWrites, forbidden, yt_error
 
 __all__ = ["YouTrackApp"]
 
 DEFAULT_TOP = 42  # YouTrack's page size when a list request has no $top
 
 
-class YouTrackApp(YouTrackWrites):
-    """Routes and read handlers; writes, tags, comments and admin routes live in the mixin."""
+class _Router(Router):
+    """YouTrack answers `/api/issues/` as `/api/issues`: a trailing slash is dropped."""
+
+    def match(self, method: str, path: str) -> Any:
+        return super().match(method, path.rstrip("/") if len(path) > 1 else path)
+
+
+class YouTrackApp(YouTrackWrites, YouTrackTags):
+    """Routes and read handlers; writes, tags, commands and admin routes live in the mixins."""
 
     def __init__(self, state: YouTrackState, sender: Any) -> None:
         self.state, self.cat, self.sender = state, state.cat, sender
-        self.router = r = Router()
+        self.router = r = _Router()
         r.add("GET", "/api/users/me", self.me)
         r.add("GET", "/api/admin/customFieldSettings/customFields", self.custom_fields)
+        r.add("GET", "/api/admin/projects", self.projects)
+        r.add("GET", "/api/admin/projects/{project}", self.get_project)
         r.add("GET", "/api/admin/projects/{project}/customFields", self.project_fields)
         r.add("GET", "/api/issues", self.search)
         r.add("GET", "/api/issues/{id}", self.get_issue)
         r.add("GET", "/api/issues/{id}/activities", self.activities)
         r.add("GET", "/api/issues/{id}/activitiesPage", self.activities_page)
         self.add_write_routes(r)
+        self.add_tag_routes(r)
 
     # --- plumbing ------------------------------------------------------------------------
     def authenticate(self, headers: Mapping[str, str]) -> User | None:
@@ -100,7 +113,8 @@ class YouTrackApp(YouTrackWrites):
     def render(self, req: Request, issue: YtIssue) -> Any:
         """An issue cut to `fields=` (and to `customFields=` names, when given)."""
         only = req.list_arg("customFields")
-        return project(issue_json(self.state, issue, only), self.fields(req) or {"id": None})
+        doc = issue_json(self.state, issue, only, viewer=req.user.name)
+        return project(doc, self.fields(req) or {"id": None})
 
     # --- handlers ------------------------------------------------------------------------
     def me(self, req: Request) -> Any:
@@ -118,6 +132,33 @@ class YouTrackApp(YouTrackWrites):
         }
         return project(doc, self.fields(req) or {"id": None})
 
+    def _read_project(self, req: Request) -> None:
+        if not self.cat.allowed(req.user.name, "Read Project"):
+            raise forbidden("Read Project")
+
+    def _project(self, req: Request) -> dict[str, Any]:
+        ref = req.params["project"]
+        found = next((p for k, p in self.cat.projects.items() if ref in (k, p["id"])), None)
+        if found is None:
+            raise yt_error(404, "Not Found", f"Entity with id {ref} not found")
+        return found
+
+    def _project_json(self, p: dict[str, Any]) -> dict[str, Any]:
+        team = self.cat.group_json(p["team"]) if p.get("team") else None
+        return {"$type": "Project", "id": p["id"], "shortName": p["shortName"], "name": p["name"],
+                "archived": False, "team": team}  # fmt: skip
+
+    def projects(self, req: Request) -> Any:
+        """`GET /api/admin/projects` — the projects, each with its `team` group."""
+        self._read_project(req)
+        docs = [self._project_json(p) for p in self.cat.projects.values()]
+        return self.page(req, project(docs, self.fields(req) or {"id": None}))
+
+    def get_project(self, req: Request) -> Any:
+        """`GET /api/admin/projects/{id}` (entity id or short name)."""
+        self._read_project(req)
+        return project(self._project_json(self._project(req)), self.fields(req) or {"id": None})
+
     def custom_fields(self, req: Request) -> Any:
         """`GET /api/admin/customFieldSettings/customFields` — global field definitions."""
         docs = [self.cat.custom_field_json(f) for f in self.cat.fields.values()]
@@ -125,30 +166,24 @@ class YouTrackApp(YouTrackWrites):
 
     def project_fields(self, req: Request) -> Any:
         """`GET /api/admin/projects/{id}/customFields` — fields attached to a project."""
-        ref = req.params["project"]
-        if not any(ref in (k, p["id"]) for k, p in self.cat.projects.items()):
-            raise yt_error(404, "Not Found", f"Entity with id {ref} not found")
+        self._read_project(req)
+        self._project(req)
         docs = [self.cat.project_field_json(f) for f in self.cat.fields.values()]
         return self.page(req, project(docs, self.fields(req) or {"id": None}))
-
-    def _value_of(self, issue: YtIssue, name: str) -> str | None:
-        f = self.cat.field(name)
-        if f is None:
-            raise QueryError(f"Unknown field {name!r} in query")
-        value = issue.values.get(f.name)
-        return None if value is None else str(value)
 
     def search(self, req: Request) -> Any:
         """`GET /api/issues?query=` — a bare array, dates read in the user's time zone."""
         tz = ZoneInfo(req.user.time_zone)
+        attrs = IssueAttributes(self.state, req.user.name)
         try:
-            pred, order = compile_query(
-                req.arg("query") or "", tz, self.state.now(), self._value_of
-            )
             with self.state.lock:
-                found = order([i for i in self.state.issues.values() if pred(i)])
-                page = self.page(req, found)
-                return [self.render(req, i) for i in page]
+                pred, key, desc = compile_query(
+                    req.arg("query") or "", tz, self.state.now(), attrs.resolve, attrs.single
+                )
+                found = sorted(
+                    (i for i in self.state.issues.values() if pred(i)), key=key, reverse=desc
+                )
+                return [self.render(req, i) for i in self.page(req, found)]
         except QueryError as exc:
             raise yt_error(400, "bad_request", str(exc)) from None
 

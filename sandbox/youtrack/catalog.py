@@ -109,12 +109,55 @@ class YtCatalog:
             p["key"]: {"id": f"0-{i}", "shortName": p["key"], "name": p.get("name", p["key"])}
             for i, p in enumerate(overrides.get("projects") or [proj])
         }
+        # Groups: All Users, and one team per project (every user but `outsiders`).
+        # https://www.jetbrains.com/help/youtrack/devportal/api-entity-UserGroup.html
+        self.groups: dict[str, dict[str, Any]] = {
+            "3-0": {"id": "3-0", "name": "All Users", "allUsersGroup": True, "project": None}
+        }
+        for key in self.projects:
+            self.add_team(key)
+        self.outsiders: set[str] = set()  # logins on no project team
+        self.denied: dict[str, set[str]] = {}  # login -> permissions the user lacks (403)
         self.fields: dict[str, YtField] = {}
         for name, kind, values in self._definitions(overrides):
             self.add_field(name, kind, values)
         self.users: dict[str, User] = {}
         for raw in [*DEFAULT_USERS, *users]:
             self.add_user(raw)
+
+    def add_team(self, key: str) -> str:
+        """Create the team group of project `key` and return its id."""
+        gid = f"3-{len(self.groups)}"
+        name = f"{self.projects[key]['name']} Team"
+        self.groups[gid] = {"id": gid, "name": name, "allUsersGroup": False, "project": key}
+        self.projects[key]["team"] = gid
+        return gid
+
+    def in_group(self, login: str, gid: str) -> bool:
+        """True when the user is a member of the group."""
+        group = self.groups.get(gid)
+        if group is None:
+            return False
+        return group["allUsersGroup"] or login not in self.outsiders
+
+    def allowed(self, login: str, permission: str) -> bool:
+        """False when the scenario took `permission` (e.g. "Update Issue") from the user."""
+        return permission not in self.denied.get(login, set())
+
+    def group_json(self, gid: str) -> dict[str, Any]:
+        """A `UserGroup` (a project's team has `teamForProject`)."""
+        g = self.groups[gid]
+        project = self.projects.get(g["project"] or "")
+        return {
+            "$type": "UserGroup",
+            "id": gid,
+            "name": g["name"],
+            "ringId": f"ring-group-{gid}",
+            "allUsersGroup": g["allUsersGroup"],
+            "teamForProject": None
+            if project is None
+            else {"$type": "Project", "id": project["id"], "shortName": project["shortName"]},
+        }
 
     @staticmethod
     def _definitions(ov: dict[str, Any]) -> list[tuple[str, str, list[Any]]]:

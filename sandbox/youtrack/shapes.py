@@ -24,9 +24,22 @@ CATEGORIES = {
 }
 
 
+def _sharing(state: YouTrackState, refs: set[str], type_name: str) -> dict[str, Any]:
+    groups = sorted(r for r in refs if r in state.cat.groups)
+    return {
+        "$type": type_name,
+        "id": f"{type_name}-{'.'.join(sorted(refs))}",
+        "permittedGroups": [state.cat.group_json(g) for g in groups],
+        "permittedUsers": [state.cat.user_json(u) for u in sorted(refs - set(groups))],
+    }
+
+
 def tag_json(state: YouTrackState, tag_id: str) -> dict[str, Any]:
-    """A tag as issues embed it (`$type: Tag`)."""
+    """A `Tag` with its owner and sharing settings (api-entity-Tag)."""
     tag = state.tags[tag_id]
+    read = tag["read"] | tag["use"] | tag["update"]
+    first = sorted(g for g in read if g in state.cat.groups)
+    update = sorted(g for g in tag["update"] if g in state.cat.groups)
     return {
         "$type": "Tag",
         "id": tag["id"],
@@ -34,6 +47,12 @@ def tag_json(state: YouTrackState, tag_id: str) -> dict[str, Any]:
         "owner": state.cat.user_json(tag["owner"]),
         "untagOnResolve": False,
         "color": {"$type": "FieldStyle", "id": "0", "background": "#fff", "foreground": "#444"},
+        # Deprecated single groups, null when only the owner may (api-entity-Tag).
+        "visibleFor": state.cat.group_json(first[0]) if first else None,
+        "updateableBy": state.cat.group_json(update[0]) if update else None,
+        "readSharingSettings": _sharing(state, read, "WatchFolderSharingSettings"),
+        "tagSharingSettings": _sharing(state, tag["use"], "TagSharingSettings"),
+        "updateSharingSettings": _sharing(state, tag["update"], "WatchFolderSharingSettings"),
     }
 
 
@@ -51,8 +70,10 @@ def comment_json(state: YouTrackState, c: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def issue_json(state: YouTrackState, issue: YtIssue, only: list[str] | None = None) -> dict:
-    """An `Issue` with every attribute; `only` restricts customFields (`customFields=` param)."""
+def issue_json(
+    state: YouTrackState, issue: YtIssue, only: list[str] | None = None, viewer: str | None = None
+) -> dict:
+    """An `Issue` as `viewer` sees it (tags); `only` restricts customFields (`customFields=`)."""
     cat = state.cat
     p = cat.projects[issue.project]
     fields = [f for f in cat.fields.values() if only is None or f.name in only]
@@ -77,7 +98,7 @@ def issue_json(state: YouTrackState, issue: YtIssue, only: list[str] | None = No
         "updater": cat.user_json(
             issue.activities[-1]["author"] if issue.activities else issue.reporter
         ),
-        "tags": [tag_json(state, t) for t in issue.tags],
+        "tags": [tag_json(state, t) for t in state.visible_tags(issue, viewer)],
         "commentsCount": len(issue.comments),
         "comments": [comment_json(state, c) for c in issue.comments],
         "customFields": [
@@ -131,8 +152,9 @@ def activity_json(state: YouTrackState, issue: YtIssue, a: dict[str, Any]) -> di
         out["added"] = activity_value(cat, f, a["added"])
         out["removed"] = activity_value(cat, f, a["removed"])
     elif a["kind"] == "created":
+        # The creation item carries no values: `added` and `removed` are empty
+        # (api-entity-IssueCreatedActivityItem / api-usecase-issue-history).
         out["field"] = {"$type": "PredefinedFilterField", "id": "created", "name": "created"}
-        out["added"] = [_ref(issue)]
     elif a["kind"] == "resolved":
         out["field"] = {"$type": "PredefinedFilterField", "id": "resolved", "name": "resolved"}
         out["added"], out["removed"] = epoch_ms(a["added"]), epoch_ms(a["removed"])

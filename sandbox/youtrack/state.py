@@ -52,6 +52,7 @@ class YouTrackState:
     def __init__(self, scenario: Scenario) -> None:
         self.scenario, self.tz, self.options = scenario, scenario.timezone, scenario.options
         self.cat = YtCatalog(scenario.catalog, scenario.users, self.tz)
+        self.cat.outsiders = set(scenario.options.get("youtrack_outsiders") or ())
         self.lock = threading.RLock()
         self.version = 0
         self.muted_writes = 0  # POSTs sent with muteUpdateNotifications=true
@@ -85,6 +86,7 @@ class YouTrackState:
         if project not in self.cat.projects:
             n = len(self.cat.projects)
             self.cat.projects[project] = {"id": f"0-{n}", "shortName": project, "name": project}
+            self.cat.add_team(project)
         created = sc.time(raw.get("created", "now"))
         state = self.cat.fields["State"].values[0][1]
         values: dict[str, Any] = {f: None for f in self.cat.fields}
@@ -110,7 +112,13 @@ class YouTrackState:
         issue.resolved = created if self._is_resolved(values["State"]) else None
         self.issues[key] = issue
         for name in labels:
-            issue.tags.append(self.tag(str(name), create=True)["id"])
+            # Scenario labels are tags an agent made and shared with the project team.
+            try:
+                tag = self.tag(str(name))
+            except KeyError:
+                team = self.cat.projects[project].get("team")
+                tag = self.new_tag(str(name), "agent", {"use": {team}} if team else None)
+            issue.tags.append(tag["id"])
         reporter = self.cat.user(issue.reporter)
         self._record(issue, {"kind": "created"}, reporter, created, live=False)
         for entry in raw.get("history") or []:
@@ -193,19 +201,54 @@ class YouTrackState:
                 self.version += 1
             return items
 
-    def tag(self, name: str, *, create: bool = False, owner: str = "agent") -> dict[str, Any]:
-        """A tag by name (case-insensitive), created when asked; KeyError when missing."""
+    # --- tags ----------------------------------------------------------------------------
+    # A tag is visible to its owner and to the users and groups it is shared with; one visible
+    # only to its owner is neither listed nor shown on issues to anyone else.
+    # https://www.jetbrains.com/help/youtrack/devportal/api-entity-Tag.html
+    def tag_visible(self, tag: dict[str, Any], login: str) -> bool:
+        """True when `login` can see the tag (owner, or any of its sharing settings)."""
+        if tag["owner"] == login:
+            return True
+        shared = tag["read"] | tag["use"] | tag["update"]
+        return any(
+            self.cat.in_group(login, g) if g.startswith("3-") else g == login for g in shared
+        )
+
+    def tag_usable(self, tag: dict[str, Any], login: str) -> bool:
+        """True when `login` may add the tag to or remove it from issues."""
+        if tag["owner"] == login:
+            return True
+        shared = tag["use"] | tag["update"]
+        return any(
+            self.cat.in_group(login, g) if g.startswith("3-") else g == login for g in shared
+        )
+
+    def visible_tags(self, issue: YtIssue, login: str | None) -> list[str]:
+        """Ids of the issue's tags that `login` can see (all of them for None: the admin dump)."""
+        return [t for t in issue.tags if login is None or self.tag_visible(self.tags[t], login)]
+
+    def tag(self, name: str, viewer: str | None = None) -> dict[str, Any]:
+        """A tag `viewer` can see (any tag for None) by name, case-insensitively; KeyError."""
         with self.lock:
             for tag in self.tags.values():
-                if tag["name"].casefold() == name.casefold():
+                if tag["name"].casefold() == name.casefold() and (
+                    viewer is None or self.tag_visible(tag, viewer)
+                ):
                     return tag
-            if not create:
-                raise KeyError(name)
+            raise KeyError(name)
+
+    def new_tag(self, name: str, owner: str, share: dict[str, set[str]] | None = None) -> dict:
+        """Create a tag owned by `owner`, shared as given (`read` / `use` / `update` sets)."""
+        with self.lock:
+            share = share or {}
             tag = {"id": self.next_id("6"), "name": name, "owner": owner}
+            tag |= {k: set(share.get(k, ())) for k in ("read", "use", "update")}
             self.tags[tag["id"]] = tag
             return tag
 
-    def set_tag(self, issue: YtIssue, tag_id: str, on: bool, author: User) -> bool:
+    def set_tag(
+        self, issue: YtIssue, tag_id: str, on: bool, author: User, *, muted: bool = False
+    ) -> bool:
         """Add or remove a tag; records a TagsActivityItem and bumps `updated` when it changed."""
         with self.lock:
             if (tag_id in issue.tags) == on:
@@ -219,6 +262,7 @@ class YouTrackState:
                 "kind": "tags",
                 "added": [tag_id] if on else [],
                 "removed": [] if on else [tag_id],
+                "muted": muted,
             }
             self._record(issue, item, author, at, True)
             issue.updated = max(issue.updated, at)

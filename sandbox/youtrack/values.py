@@ -9,6 +9,7 @@ bundle/user fields and bare epoch ms / minutes for dates and periods (see the re
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -17,11 +18,15 @@ from sandbox.youtrack.catalog import YtCatalog, YtField, epoch_ms
 
 __all__ = ["ValueError400", "activity_value", "issue_value", "parse_input", "scenario_value"]
 
-# Types YouTrack accepts on write for a kind besides its own `$type`.
-_ALSO_ACCEPTED = {
-    "date and time": {"DateIssueCustomField"},
-    "state": {"StateMachineIssueCustomField"},
-}
+# Types YouTrack accepts on write for a kind besides its own `$type`: a state field driven by a
+# state machine is a StateMachineIssueCustomField (api-entity-StateMachineIssueCustomField).
+# A date-and-time field is a SimpleIssueCustomField only (api-entity-SimpleIssueCustomField;
+# DateIssueCustomField is the date-only field, api-entity-DateIssueCustomField).
+_ALSO_ACCEPTED = {"state": {"StateMachineIssueCustomField"}}
+# Period presentations: weeks, days, hours, minutes, with YouTrack's default 5-day weeks and
+# 8-hour days (Time Tracking settings; https://www.jetbrains.com/help/youtrack/cloud/time-tracking.html).
+_PERIOD_PART = re.compile(r"\s*(\d+)\s*([wdhm])", re.I)
+_PERIOD_MINUTES = {"w": 5 * 8 * 60, "d": 8 * 60, "h": 60, "m": 1}
 
 
 class ValueError400(ValueError):
@@ -81,10 +86,7 @@ def parse_input(cat: YtCatalog, f: YtField, type_name: Any, value: Any) -> Any:
             raise ValueError400(f"Field {f.name!r} takes a number")
         return float(value) if f.kind == "float" else int(value)
     if f.kind == "period":
-        minutes = value.get("minutes") if isinstance(value, dict) else None
-        if not isinstance(minutes, int):
-            raise ValueError400(f"Field {f.name!r} takes a PeriodValue with minutes")
-        return minutes
+        return _period_input(f, value)
     if f.kind == "text":
         text = value.get("text") if isinstance(value, dict) else value
         if not isinstance(text, str):
@@ -93,6 +95,25 @@ def parse_input(cat: YtCatalog, f: YtField, type_name: Any, value: Any) -> Any:
     if not isinstance(value, str):
         raise ValueError400(f"Field {f.name!r} takes a string")
     return value
+
+
+def _period_input(f: YtField, value: Any) -> int:
+    """Minutes of a written PeriodValue: `{"$type": "PeriodValue", "presentation": "2h 30m"}`.
+
+    `minutes`, `presentation` and `id` are all marked read-only on PeriodValue
+    (api-entity-PeriodValue); the documented write is the presentation text, as in the
+    conditional-field example (api-troubleshoot-updating-conditional-field). A body with
+    `minutes` is refused: the docs do not say the server reads it (they mark it read-only).
+    """
+    if not isinstance(value, dict) or value.get("$type", "PeriodValue") != "PeriodValue":
+        raise ValueError400(f"Field {f.name!r} takes a PeriodValue")
+    if "minutes" in value:
+        raise ValueError400(f"PeriodValue.minutes is read-only (field {f.name!r})")
+    text = value.get("presentation")
+    parts = _PERIOD_PART.findall(text) if isinstance(text, str) else []
+    if not parts or _PERIOD_PART.sub("", text).strip():
+        raise ValueError400(f"Cannot parse period {text!r} for the field {f.name!r}")
+    return sum(int(n) * _PERIOD_MINUTES[unit.lower()] for n, unit in parts)
 
 
 def _period(minutes: int) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""YouTrack sandbox writes: custom fields, tags, comments, webhooks and the admin routes.
+"""YouTrack sandbox writes: custom fields, comments, permissions, webhooks and the admin routes.
 
 `POST /api/issues/{id}` takes `{"customFields": [{"name", "$type", "value"}]}`:
 https://www.jetbrains.com/help/youtrack/devportal/api-how-to-update-custom-fields-values.html
@@ -10,18 +10,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox.server import HttpError, Request, Response, Router
+from sandbox.server import HttpError, Request, Router
 from sandbox.youtrack.query import project
-from sandbox.youtrack.shapes import comment_json, dump, tag_json
+from sandbox.youtrack.shapes import comment_json, dump
 from sandbox.youtrack.state import YtIssue
 from sandbox.youtrack.values import ValueError400, parse_input
 
-__all__ = ["YouTrackWrites", "yt_error"]
+__all__ = ["YouTrackWrites", "forbidden", "yt_error"]
 
 
 def yt_error(status: int, error: str, description: str) -> HttpError:
     """A YouTrack-style error answer `{"error", "error_description"}`."""
     return HttpError(status, {"error": error, "error_description": description})
+
+
+def forbidden(permission: str) -> HttpError:
+    """403 for a missing permission; the docs show no 403 body, so the error shape is reused."""
+    return yt_error(403, "Forbidden", f"You have no permission to {permission}")
+
+
+_MODELLED = {"customFields", "summary", "description", "$type", "id", "idReadable"}
 
 
 class YouTrackWrites:
@@ -38,17 +46,12 @@ class YouTrackWrites:
     def add_write_routes(self, r: Router) -> None:
         """Register the write, tag, comment and /_sandbox routes."""
         r.add("POST", "/api/issues/{id}", self.update_issue)
-        r.add("GET", "/api/issues/{id}/tags", self.issue_tags)
-        r.add("POST", "/api/issues/{id}/tags", self.add_tag)
-        r.add("DELETE", "/api/issues/{id}/tags/{tag}", self.remove_tag)
-        r.add("GET", "/api/tags", self.list_tags)
-        r.add("POST", "/api/tags", self.create_tag)
         r.add("GET", "/api/issues/{id}/comments", self.list_comments)
         r.add("POST", "/api/issues/{id}/comments", self.post_comment)
         r.add("GET", "/_sandbox/issues", self.admin_dump, auth=False)
         r.add("POST", "/_sandbox/issues/{id}/change", self.admin_change, auth=False)
 
-    def _body(self, req: Request) -> dict[str, Any]:
+    def body(self, req: Request) -> dict[str, Any]:
         try:
             body = req.json() or {}
         except HttpError:
@@ -57,9 +60,24 @@ class YouTrackWrites:
             raise yt_error(400, "bad_request", "The request body must be a JSON object")
         return body
 
-    def notify(self, issue: YtIssue) -> None:
-        """Queue the workflow rule's webhook for a changed issue (no-op without a URL)."""
-        self.sender.send({"issueId": issue.key})
+    def notify(self, issue: YtIssue, author: Any) -> None:
+        """Queue the workflow rule's webhook for a change, as deploy/youtrack/sla-sync-notify.js.
+
+        The shipped rule's guard drops changes made by SERVICE_LOGIN (sla-sync's account), so
+        the sandbox posts nothing for them either (scenario option `workflow_service_login`).
+        """
+        if getattr(author, "name", author) != self.service_login:
+            self.sender.send({"issueId": issue.key})
+
+    @property
+    def service_login(self) -> str:
+        """The SERVICE_LOGIN the sandbox's workflow rule is configured with."""
+        return str(self.state.options.get("workflow_service_login", "sla-bot"))
+
+    def check_silent(self, req: Request) -> None:
+        """403 unless the user may apply commands silently (muted writes, silent commands)."""
+        if not self.cat.allowed(req.user.name, "Apply Commands Silently"):
+            raise forbidden("Apply Commands Silently")
 
     # --- issues ----------------------------------------------------------------------------
     def _parse_fields(self, entries: Any) -> dict[str, Any]:
@@ -71,6 +89,10 @@ class YouTrackWrites:
             f = self.cat.field(str(ref)) if ref else None
             if f is None or ref in ("status", "priority", "resolution", "issuetype"):
                 raise yt_error(400, "bad_request", f"Unknown custom field: {ref!r}")
+            if not entry.get("$type"):
+                # "You must provide this attribute when you update the custom field"
+                # (operations-api-issues-issueID-customFields, IssueCustomField attributes).
+                raise yt_error(400, "bad_request", f"$type is required for the field {f.name!r}")
             try:
                 changes[f.name] = parse_input(self.cat, f, entry.get("$type"), entry.get("value"))
             except ValueError400 as exc:
@@ -80,11 +102,17 @@ class YouTrackWrites:
     def update_issue(self, req: Request) -> Any:
         """`POST /api/issues/{id}` — all-or-nothing; one activity item per changed field."""
         issue = self.issue(req)
-        body = self._body(req)
-        unknown = set(body) - {"customFields", "summary", "description", "$type", "id"}
-        if unknown:
-            raise yt_error(400, "bad_request", f"Unsupported issue attributes: {sorted(unknown)}")
+        body = self.body(req)
+        # Issue attributes the sandbox does not model are accepted when they change nothing
+        # (clients built from the spec send empty `tags`, `links`, … lists).
+        unmodelled = {k for k in set(body) - _MODELLED if body[k] not in (None, [], {})}
+        if unmodelled:
+            raise yt_error(400, "bad_request", f"Not modelled by the sandbox: {sorted(unmodelled)}")
+        if not self.cat.allowed(req.user.name, "Update Issue"):
+            raise forbidden("Update Issue")
         muted = req.arg("muteUpdateNotifications") == "true"
+        if muted:
+            self.check_silent(req)
         with self.state.lock:
             changes = self._parse_fields(body.get("customFields") or [])
             items = self.state.apply(issue, changes, req.user, muted=muted)
@@ -95,66 +123,9 @@ class YouTrackWrites:
                     issue.updated, changed = max(issue.updated, self.state.now()), True
             if muted:
                 self.state.muted_writes += 1
-        if changed:
-            self.notify(issue)
+        if changed:  # muting spares e-mails, not workflow rules
+            self.notify(issue, req.user)
         return self.render(req, issue)
-
-    # --- tags ------------------------------------------------------------------------------
-    def _tag_for(self, body: dict[str, Any]) -> dict[str, Any]:
-        if body.get("id") in self.state.tags:
-            return self.state.tags[body["id"]]
-        if body.get("name"):
-            try:
-                return self.state.tag(str(body["name"]))
-            except KeyError:
-                pass
-        ref = body.get("id") or body.get("name")
-        raise yt_error(404, "Not Found", f"Entity with id {ref} not found")
-
-    def issue_tags(self, req: Request) -> Any:
-        """`GET /api/issues/{id}/tags`."""
-        issue = self.issue(req)
-        docs = [tag_json(self.state, t) for t in issue.tags]
-        return self.page(req, project(docs, self.fields(req) or {"id": None}))
-
-    def add_tag(self, req: Request) -> Any:
-        """`POST /api/issues/{id}/tags` `{"id"}` or `{"name"}` of an existing tag."""
-        issue = self.issue(req)
-        tag = self._tag_for(self._body(req))
-        if self.state.set_tag(issue, tag["id"], True, req.user):
-            self.notify(issue)
-        return project(tag_json(self.state, tag["id"]), self.fields(req) or {"id": None})
-
-    def remove_tag(self, req: Request) -> Response:
-        """`DELETE /api/issues/{id}/tags/{tagId}`."""
-        issue = self.issue(req)
-        if req.params["tag"] not in issue.tags:
-            raise yt_error(404, "Not Found", f"Entity with id {req.params['tag']} not found")
-        self.state.set_tag(issue, req.params["tag"], False, req.user)
-        self.notify(issue)
-        return Response(200)
-
-    def list_tags(self, req: Request) -> Any:
-        """`GET /api/tags?query=` — tags whose name contains the query (case-insensitive)."""
-        query = (req.arg("query") or "").casefold()
-        docs = [
-            tag_json(self.state, t)
-            for t, tag in self.state.tags.items()
-            if query in tag["name"].casefold()
-        ]
-        return self.page(req, project(docs, self.fields(req) or {"id": None}))
-
-    def create_tag(self, req: Request) -> Any:
-        """`POST /api/tags` `{"name"}` — a new tag owned by the caller."""
-        name = str(self._body(req).get("name") or "").strip()
-        if not name:
-            raise yt_error(400, "bad_request", "Tag name is required")
-        try:
-            self.state.tag(name)
-        except KeyError:
-            tag = self.state.tag(name, create=True, owner=req.user.name)
-            return project(tag_json(self.state, tag["id"]), self.fields(req) or {"id": None})
-        raise yt_error(400, "bad_request", f"Tag with name {name!r} already exists")
 
     # --- comments --------------------------------------------------------------------------
     def list_comments(self, req: Request) -> Any:
@@ -166,11 +137,11 @@ class YouTrackWrites:
     def post_comment(self, req: Request) -> Any:
         """`POST /api/issues/{id}/comments` `{"text"}`."""
         issue = self.issue(req)
-        text = self._body(req).get("text")
+        text = self.body(req).get("text")
         if not isinstance(text, str) or not text.strip():
             raise yt_error(400, "bad_request", "Comment text is required")
         comment = self.state.add_comment(issue, req.user, text)
-        self.notify(issue)
+        self.notify(issue, req.user)
         return project(comment_json(self.state, comment), self.fields(req) or {"id": None})
 
     # --- admin -----------------------------------------------------------------------------
@@ -181,7 +152,7 @@ class YouTrackWrites:
     def admin_change(self, req: Request) -> Any:
         """`POST /_sandbox/issues/{key}/change` {by, set, comment} — a human edits the issue."""
         issue = self.issue(req)
-        body = self._body(req)
+        body = self.body(req)
         by = body.get("by", "agent")
         try:
             items = self.state.apply_scenario(
@@ -192,5 +163,5 @@ class YouTrackWrites:
         if body.get("comment"):
             self.state.add_comment(issue, self.cat.user(by), str(body["comment"]))
         if items or body.get("comment"):
-            self.notify(issue)
+            self.notify(issue, self.cat.user(by))
         return {"activities": [i["id"] for i in items]}

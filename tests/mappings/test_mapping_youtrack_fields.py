@@ -16,6 +16,7 @@ from mappings.youtrack.write import (
     desired_fields,
     issue_field_type,
     render_changes,
+    same,
 )
 from sla.enums import ClockState, Line, Priority, Status
 from sla.result import SlaResult
@@ -131,12 +132,25 @@ def test_period_date_integer_text_and_multi_enum_fields_get_their_own_shapes():
     assert fields["SLA state"]["value"] == {"text": "running"}
     assert fields["SLA breached"]["$type"] == "MultiEnumIssueCustomField"
     assert fields["SLA breached"]["value"] == [{"name": "Yes"}]
+    # PeriodValue.minutes is read-only; the documented write is the presentation
+    # (https://www.jetbrains.com/help/youtrack/devportal/api-entity-PeriodValue.html).
     assert fields["SLA elapsed h"] == {
         "name": "SLA elapsed h",
         "$type": "PeriodIssueCustomField",
-        "value": {"minutes": 247},
+        "value": {"$type": "PeriodValue", "presentation": "4h 7m"},
     }
     assert fields["SLA remaining h"]["value"] == 2
+
+
+def test_a_period_written_as_text_equals_the_minutes_youtrack_reads_back():
+    sample = json.loads((REAL / "youtrack_issue_all_customfield_types.deskpro.json").read_text())
+    (period,) = [cf for cf in sample["customFields"] if cf["$type"] == "PeriodIssueCustomField"]
+    assert (
+        period["value"]["minutes"] == 510
+    )  # real answer: {"minutes": 510, "presentation": "1d 30m"}
+    desired = {"$type": "PeriodValue", "presentation": "8h 30m"}
+    assert same(period["value"], desired)
+    assert not same(period["value"], {"$type": "PeriodValue", "presentation": "8h 29m"})
 
 
 def test_type_comes_from_the_real_issue_when_the_catalog_lacks_value_types():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from queue import Queue
 
 import pytest
@@ -134,19 +135,25 @@ def test_faults_answer_in_youtrack_shape_and_after_faults_still_write(youtrack: 
     assert youtrack.count("POST", "/api/issues/{id}", 500) == 1
 
 
-def test_changes_post_the_workflow_rule_webhook_with_the_secret(receiver: tuple) -> None:  # noqa: F811
+def test_workflow_rule_posts_human_changes_but_drops_the_service_accounts(
+    receiver: tuple,  # noqa: F811
+) -> None:
+    """deploy/youtrack/sla-sync-notify.js guards on `currentUser.login !== SERVICE_LOGIN`."""
     url, got = receiver
     with start_sandbox("youtrack", scenario=SMALL, webhook_url=url, webhook_secret="s3") as sb:
         sb.human_change("SUP-2", {"status": "В работе"})
-        _post(sb, "SUP-3", SLA_STATE | {"value": {"name": "paused"}})
-        _post(sb, "SUP-3", SLA_STATE | {"value": {"name": "paused"}})  # no change, no webhook
+        _post(sb, "SUP-3", SLA_STATE | {"value": {"name": "paused"}})  # sla-bot: the rule drops it
+        sb.human_change("SUP-1", {"Заказчик": "Лента"})
         received = [_next(got) for _ in range(2)]
-        assert _next(got, 0.3) is None
+    # Posts leave in order, so SUP-1 right after SUP-2 shows SUP-3 sent nothing.
     assert [json.loads(body) for _, body in received] == [
         {"issueId": "SUP-2"},
-        {"issueId": "SUP-3"},
+        {"issueId": "SUP-1"},
     ]
     assert all(headers["X-Sla-Sync-Secret"] == "s3" for headers, _ in received)
+    rule = (Path(__file__).resolve().parents[2] / "deploy/youtrack/sla-sync-notify.js").read_text()
+    assert "ctx.currentUser.login !== SERVICE_LOGIN" in rule
+    assert "const SERVICE_LOGIN = 'sla-bot'" in rule
 
 
 def _next(queue: Queue, timeout: float = 5) -> tuple | None:

@@ -137,7 +137,8 @@ def test_project_fields_become_a_catalog_keyed_by_name():
             },
         }
     ]
-    responses.get(f"{API}/admin/projects/SUP/customFields", json=rows)
+    responses.get(f"{API}/admin/projects", json=[{"id": "0-7", "shortName": "SUP"}])
+    responses.get(f"{API}/admin/projects/0-7/customFields", json=rows)
     (line,) = _tracker(project="SUP").fields()
     assert (line.id, line.name, line.schema["valueType"], line.schema["multi"]) == (
         "Линия поддержки",
@@ -153,7 +154,8 @@ def test_state_values_come_from_the_project_bundle():
         {"field": {"name": "Priority"}, "bundle": {"values": [{"name": "Major"}]}},
         {"field": {"name": "State"}, "bundle": {"values": [{"name": "Fixed", "isResolved": True}]}},
     ]
-    responses.get(f"{API}/admin/projects/SUP/customFields", json=rows)
+    responses.get(f"{API}/admin/projects", json=[{"id": "0-7", "shortName": "SUP"}])
+    responses.get(f"{API}/admin/projects/0-7/customFields", json=rows)
     tracker = _tracker(project="SUP")
     assert tracker.statuses() == (TrackerValue(None, "Fixed", "done"),)
     vocab = tracker.vocabulary()

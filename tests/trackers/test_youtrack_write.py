@@ -51,26 +51,52 @@ def test_update_with_nothing_to_write_makes_no_call():
     assert len(responses.calls) == 0
 
 
+PROJECTS = [
+    {
+        "id": "0-0",
+        "shortName": "SUP",
+        "name": "Support",
+        "team": {"id": "3-1", "name": "Support Team"},
+    }
+]
+
+
 @responses.activate
-def test_tags_are_added_by_id_created_when_missing_and_removed_by_id():
-    responses.get(
-        f"{API}/tags",
-        json=[{"id": "6-1", "name": "sla-at-risk"}, {"id": "6-9", "name": "sla-breached-old"}],
-    )
+def test_missing_tag_is_created_shared_with_the_team_and_tags_move_in_one_silent_command():
+    """A new tag is its owner's alone until shared (api-usecase-add-remove-tags); tags change
+    through POST /api/commands with silent (POST /api/issues/{id}/tags has no mute parameter)."""
+    responses.get(f"{API}/tags", json=[{"id": "6-1", "name": "sla-at-risk"}])
+    responses.get(f"{API}/admin/projects", json=PROJECTS)
     responses.post(f"{API}/tags", json={"id": "6-2", "name": "sla-breached"})
-    responses.post(f"{API}/issues/SUP-1/tags", json={"id": "6-2"})
-    responses.delete(f"{API}/issues/SUP-1/tags/6-1")
-    _tracker().update("SUP-1", {}, labels_add=["sla-breached"], labels_remove=["sla-at-risk"])
+    responses.post(f"{API}/commands")
+    tracker = _tracker(project="SUP")
+    tracker.update("SUP-1", {}, labels_add=["sla-breached"], labels_remove=["sla-at-risk"])
     calls = [(c.request.method, c.request.url.split("?")[0]) for c in responses.calls]
     assert calls == [
         ("GET", f"{API}/tags"),
+        ("GET", f"{API}/admin/projects"),
         ("POST", f"{API}/tags"),
-        ("POST", f"{API}/issues/SUP-1/tags"),
         ("GET", f"{API}/tags"),
-        ("DELETE", f"{API}/issues/SUP-1/tags/6-1"),
+        ("POST", f"{API}/commands"),
     ]
-    assert json.loads(responses.calls[1].request.body) == {"name": "sla-breached"}
-    assert json.loads(responses.calls[2].request.body) == {"id": "6-2"}
+    assert json.loads(responses.calls[2].request.body) == {
+        "name": "sla-breached",
+        "visibleFor": {"id": "3-1"},
+    }
+    assert json.loads(responses.calls[4].request.body) == {
+        "query": "tag sla-breached untag sla-at-risk",
+        "issues": [{"idReadable": "SUP-1"}],
+        "silent": True,
+    }
+    assert not any("/issues/SUP-1/tags" in c.request.url for c in responses.calls)
+
+
+@responses.activate
+def test_without_a_project_a_missing_tag_is_not_created_private():
+    responses.get(f"{API}/tags", json=[])
+    with pytest.raises(FatalTrackerError, match="shared with the support team"):
+        _tracker().update("SUP-1", {}, labels_add=["sla-breached"])
+    assert [c.request.method for c in responses.calls] == ["GET"]
 
 
 @responses.activate

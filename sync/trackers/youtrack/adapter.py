@@ -1,17 +1,16 @@
 """YouTrack Cloud / Server adapter on `requests` (REST API under `<base>/api/`).
 
 Every request goes through `YouTrackHttp` (the shared `RetryingHttp` with YouTrack error
-wording). Issues come from `GET /api/issues?query=` paged by `$skip/$top`; each issue's history
-comes from its own `GET /api/issues/{id}/activitiesPage` (one call per issue and page: the
-global `/api/activitiesPage` filters by query only on recent versions, and a per-issue cursor is
-complete by construction). https://www.jetbrains.com/help/youtrack/devportal/youtrack-rest-api.html
+wording). Reads are `reads.IssueReader`'s, writes `writes.IssueWriter`'s; this class holds the
+identity (user, time zone), the project (its bundles and team) and the port's surface.
+https://www.jetbrains.com/help/youtrack/devportal/youtrack-rest-api.html
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, tzinfo
 from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -24,17 +23,12 @@ from mappings.raw import FieldDef, RawIssue
 from sync.errors import FatalTrackerError
 from sync.ports import FieldKind, Page, SearchQuery, SilentWrites
 from sync.trackers.http import Redactor, RetryPolicy
-from sync.trackers.paging import after_cursor_pages, skip_top_pages
+from sync.trackers.paging import skip_top_pages
 from sync.trackers.youtrack import admin
-from sync.trackers.youtrack.http import (
-    ACTIVITY_CATEGORIES,
-    ACTIVITY_FIELDS,
-    YouTrackHttp,
-    api_base,
-    issue_fields_spec,
-    query_for,
-)
+from sync.trackers.youtrack.http import YouTrackHttp, api_base, query_for
+from sync.trackers.youtrack.reads import IssueReader
 from sync.trackers.youtrack.tags import TagBook
+from sync.trackers.youtrack.writes import IssueWriter
 
 __all__ = ["YouTrackTracker", "api_base"]
 
@@ -55,7 +49,6 @@ class YouTrackTracker:
         mute_notifications: bool = True,
         query_time_zone: tzinfo | None = None,
         page_size: int = 100,
-        create_missing_tags: bool = True,
     ) -> None:
         self._base = api_base(base_url)
         self._log = structlog.get_logger().bind(tracker="youtrack")
@@ -67,14 +60,16 @@ class YouTrackTracker:
             sleep=sleep,
             logger=self._log,
         )
-        self._project = project
+        self._project_ref = project  # short name or name; resolved once, on first use
+        self._project: dict[str, Any] | None = None
         self._mute = mute_notifications
         self._tz_override = query_time_zone
         self._page_size = page_size
-        self._create_tags = create_missing_tags
         self._me: Mapping[str, Any] | None = None
         self._fields: tuple[FieldDef, ...] | None = None
-        self._tags = TagBook(self._http, self._url, self._list, self._log)
+        self._reads = IssueReader(self._get, page_size)
+        tags = TagBook(self._http, self._url, self._list, self._team, self._log)
+        self._writes = IssueWriter(self._http, self._url, tags, mute=mute_notifications)
 
     @classmethod
     def connect(
@@ -139,24 +134,41 @@ class YouTrackTracker:
                 "set the query time zone in the settings"
             ) from None
 
+    def _project_id(self) -> str | None:
+        """The configured project's entity id (None without a project)."""
+        if self._project_ref is None:
+            return None
+        if self._project is None:
+            self._project = admin.find_project(self._list, self._project_ref)
+        return str(self._project["id"])
+
+    def _team(self) -> Mapping[str, Any] | None:
+        """The project's team group, with which sla-sync shares the tags it creates."""
+        return (self._project or {}).get("team") if self._project_id() else None
+
     def fields(self, refresh: bool = False) -> Sequence[FieldDef]:
         """Custom fields of the project (or all, without a project), cached per instance."""
         if self._fields is None or refresh:
-            self._fields = admin.catalog(self._list, self._project)
+            self._fields = admin.catalog(self._list, self._project_id())
         return self._fields
 
     def statuses(self) -> tuple[TrackerValue, ...]:
         """Values of the project's State field; a resolved one has the category "done"."""
-        return admin.statuses(self._list, self._project)
+        return admin.statuses(self._list, self._project_id())
 
     def vocabulary(self) -> Vocabulary:
-        """State, Priority, resolution and Type values of the project."""
-        return admin.vocabulary(self._list, self._project)
+        """State, Priority, resolution and Type values of the project (none without one)."""
+        return admin.vocabulary(self._list, self._project_id())
 
     def silent_writes(self) -> SilentWrites:
-        """Field writes carry `muteUpdateNotifications` (needs "Apply Commands Silently")."""
+        """Fields go with `muteUpdateNotifications`, tags as a `silent` command (both need
+        "Apply Commands Silently")."""
         if self._mute:
-            return SilentWrites(True, "SLA writes are sent with muteUpdateNotifications=true")
+            return SilentWrites(
+                True,
+                "SLA fields are written with muteUpdateNotifications=true and tags with a "
+                "silent command (POST /api/commands)",
+            )
         return SilentWrites(False, "SLA writes notify the issues' watchers")
 
     def create_field(self, name: str, kind: FieldKind, options: Sequence[str] = ()) -> FieldDef:
@@ -167,7 +179,7 @@ class YouTrackTracker:
         """YouTrack has no core webhooks: the steps to install the workflow rule instead."""
         raise admin.webhook_steps(url)
 
-    # -- search and history -----------------------------------------------------------------
+    # -- search, history, writes --------------------------------------------------------
 
     def search(
         self,
@@ -178,64 +190,14 @@ class YouTrackTracker:
         """Pages of the issues the query selects, each with its complete activity history."""
         since = query.updated_since
         text = query_for(query, self.time_zone() if since is not None else UTC)
-        params = self._issue_params(field_ids)
         self._log.info("youtrack.search", query=text)
-
-        def fetch(skip: int, top: int) -> list[Any]:
-            return self._get("issues", query=text, **params, **{"$skip": skip, "$top": top}) or []
-
-        for issues in skip_top_pages(fetch, what="GET /api/issues", top=self._page_size):
-            yield _page([self._raw(i, self._activities(str(i["id"]))) for i in issues])
+        return self._reads.search(text, field_ids)
 
     def fetch(
         self, key: str, field_ids: Sequence[str], history_field_ids: Sequence[str] = ()
     ) -> RawIssue:
         """One issue, fresh, with its complete activity history."""
-        issue = self._get(f"issues/{quote(key, safe='')}", **self._issue_params(field_ids))
-        return self._raw(issue, self._activities(str(issue.get("id") or key)))
-
-    @staticmethod
-    def _issue_params(field_ids: Sequence[str]) -> dict[str, Any]:
-        params: dict[str, Any] = {"fields": issue_fields_spec()}
-        if field_ids:
-            # `customFields=<name>` (repeated) returns only those custom fields.
-            # https://www.jetbrains.com/help/youtrack/devportal/resource-api-issues.html
-            params["customFields"] = list(dict.fromkeys(field_ids))
-        return params
-
-    def _activities(self, issue_id: str) -> list[Mapping[str, Any]]:
-        """All custom-field activities of one issue, oldest first, following `afterCursor`."""
-        path = f"issues/{quote(issue_id, safe='')}/activitiesPage"
-
-        def fetch(cursor: str | None) -> Mapping[str, Any]:
-            params = {"categories": ACTIVITY_CATEGORIES, "fields": ACTIVITY_FIELDS}
-            if cursor:
-                params["cursor"] = cursor
-            return self._get(path, **params) or {}
-
-        items = [
-            a
-            for page in after_cursor_pages(fetch, what=f"GET /api/{path}")
-            for a in page.get("activities") or ()
-        ]
-        items.sort(key=lambda a: (int(a.get("timestamp") or 0), str(a.get("id", ""))))
-        return items
-
-    def _raw(self, issue: Mapping[str, Any], activities: Sequence[Mapping[str, Any]]) -> RawIssue:
-        return RawIssue(
-            tracker="youtrack",
-            key=str(issue.get("idReadable") or issue.get("id")),
-            id=str(issue.get("id")),
-            fields=issue,
-            histories=tuple(activities),
-            updated=_ms_time(issue.get("updated")),
-        )
-
-    # -- writes -----------------------------------------------------------------------------
-
-    def _write_params(self) -> dict[str, Any]:
-        # `muteUpdateNotifications` (since 2021.3) needs "Apply Commands Silently".
-        return {"fields": "id", **({"muteUpdateNotifications": "true"} if self._mute else {})}
+        return self._reads.fetch(key, field_ids)
 
     def update(
         self,
@@ -244,34 +206,9 @@ class YouTrackTracker:
         labels_add: Sequence[str] = (),
         labels_remove: Sequence[str] = (),
     ) -> None:
-        """POST the `customFields` entries, then add/remove tags; no call when nothing changes."""
-        issue = f"issues/{quote(key, safe='')}"
-        if fields:
-            # https://www.jetbrains.com/help/youtrack/devportal/api-how-to-update-custom-fields-values.html
-            body = {"customFields": [dict(v, name=v.get("name", k)) for k, v in fields.items()]}
-            self._http.request(
-                "POST",
-                self._url(issue),
-                params=self._write_params(),
-                json=body,
-                skippable_key=key,
-            )
-        for name in labels_add:
-            tag = self._tags.id(name, create=self._create_tags)
-            if tag is None:
-                raise FatalTrackerError(f"YouTrack has no tag {name!r}; create it and share it")
-            self._http.request(
-                "POST",
-                self._url(f"{issue}/tags"),
-                params=self._write_params(),
-                json={"id": tag},
-                skippable_key=key,
-            )
-        for name in labels_remove:
-            if (tag := self._tags.id(name, create=False)) is not None:
-                self._http.request(
-                    "DELETE", self._url(f"{issue}/tags/{quote(tag, safe='')}"), skippable_key=key
-                )
+        """POST the `customFields` entries, then the tag changes as one silent command."""
+        self._writes.fields(key, fields)
+        self._writes.tags(key, labels_add, labels_remove)
         if fields or labels_add or labels_remove:
             self._log.info(
                 "youtrack.updated",
@@ -282,13 +219,7 @@ class YouTrackTracker:
 
     def comment(self, key: str, body: str) -> None:
         """Add a comment (`POST /api/issues/{id}/comments`)."""
-        self._http.request(
-            "POST",
-            self._url(f"issues/{quote(key, safe='')}/comments"),
-            params={"fields": "id"},
-            json={"text": body},
-            skippable_key=key,
-        )
+        self._writes.comment(key, body)
 
     def comments(self, key: str) -> list[str]:
         """Texts of the issue's comments, oldest first."""
@@ -296,14 +227,3 @@ class YouTrackTracker:
         return [
             str(c.get("text") or "") for c in self._list(path, f"GET /api/{path}", fields="id,text")
         ]
-
-
-def _ms_time(value: object) -> datetime | None:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value / 1000, tz=UTC)
-    return None
-
-
-def _page(issues: list[RawIssue]) -> Page:
-    times = [i.updated for i in issues if i.updated is not None]
-    return Page(issues=tuple(issues), last_updated=max(times) if times else None)

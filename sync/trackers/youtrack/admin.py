@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from mappings.port import TrackerValue, Vocabulary
 from mappings.raw import FieldDef
-from sync.errors import UnsupportedError
+from sync.errors import FatalTrackerError, UnsupportedError
 from sync.ports import FieldKind
 from sync.trackers.youtrack.http import (
     BUNDLE_SPEC,
@@ -25,9 +25,27 @@ from sync.trackers.youtrack.http import (
     field_def,
 )
 
-__all__ = ["catalog", "field_steps", "statuses", "vocabulary", "webhook_steps"]
+__all__ = ["catalog", "field_steps", "find_project", "statuses", "vocabulary", "webhook_steps"]
 
 ListFn = Callable[..., list[Any]]  # (path, what, **params) -> every item of a $skip/$top list
+
+
+def find_project(list_all: ListFn, ref: str) -> dict[str, Any]:
+    """The project whose short name (or name) is `ref`, with its team; fatal when none is.
+
+    https://www.jetbrains.com/help/youtrack/devportal/resource-api-admin-projects.html
+    (`team` is the project's UserGroup, api-entity-Project).
+    """
+    spec = "id,shortName,name,team(id,name)"
+    rows = list_all("admin/projects", "GET /api/admin/projects", fields=spec)
+    for attr in ("shortName", "name"):
+        for row in rows:
+            if str(row.get(attr) or "").casefold() == ref.strip().casefold():
+                return dict(row)
+    raise FatalTrackerError(
+        f"YouTrack has no project {ref!r} that sla-sync's account can read "
+        "(check `project` / the scope, and the Read Project permission)"
+    )
 
 
 def catalog(list_all: ListFn, project: str | None) -> tuple[FieldDef, ...]:
@@ -71,14 +89,16 @@ def statuses(list_all: ListFn, project: str | None) -> tuple[TrackerValue, ...]:
 
 
 def vocabulary(list_all: ListFn, project: str | None) -> Vocabulary:
-    """State, Priority, resolution (resolved States and a resolution field) and Type values."""
+    """State, Priority, resolution (a resolution field, else resolved States) and Type values."""
     bundles = _bundles(list_all, project)
     states = _values(bundles, STATE_FIELDS)
     return Vocabulary(
         statuses=states,
         priorities=_values(bundles, PRIORITY_FIELDS),
-        resolutions=tuple(s for s in states if s.category == "done")
-        + _values(bundles, RESOLUTION_FIELDS),
+        # A resolution field, when the project has one, holds the resolutions; else the
+        # resolved State values are the resolutions (see mappings/youtrack.yaml).
+        resolutions=_values(bundles, RESOLUTION_FIELDS)
+        or tuple(s for s in states if s.category == "done"),
         issue_types=_values(bundles, TYPE_FIELDS),
     )
 

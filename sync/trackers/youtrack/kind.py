@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from config.settings import TrackerSettings
@@ -14,8 +15,20 @@ from sync.trackers.youtrack.intake import INTAKE
 __all__ = ["YOUTRACK"]
 
 
+_PROJECT = re.compile(r"(?i)\bproject:\s*(\{[^}]*\}|[^\s,(){}]+)(\s*,)?")
+
+
+def scope_project(scope: str) -> str | None:
+    """The one project a scope query names (`project: SUP`, `project: {Support Desk}`), if any."""
+    found = _PROJECT.findall(scope)
+    if len(found) != 1 or found[0][1]:
+        return None  # no project, several, or `project: A, B`: say `project` in the settings
+    return found[0][0].strip("{} ") or None
+
+
 def connect(cfg: TrackerSettings, policy: RetryPolicy, on_response: Any = None) -> YouTrackTracker:
-    """The YouTrack adapter with a permanent token from settings."""
+    """The YouTrack adapter with a permanent token; the project (settings, else the scope's)
+    is where State, Priority and the other bundles are read from."""
     token = cfg.token.get_secret_value() if cfg.token else ""
     return YouTrackTracker.connect(
         cfg.url,
@@ -24,6 +37,7 @@ def connect(cfg: TrackerSettings, policy: RetryPolicy, on_response: Any = None) 
         on_response=on_response,
         page_size=cfg.page_size,
         verify_tls=cfg.verify_tls,
+        project=cfg.project or scope_project(cfg.scope),
     )
 
 
