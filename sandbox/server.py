@@ -324,6 +324,10 @@ class _Handler(BaseHTTPRequestHandler):
         headers: Mapping[str, str],
         fault: FaultRule | None = None,
     ) -> None:
+        # Count before answering, so a client that got its answer always sees the count: before
+        # the headers too, which end a body-less answer (a 204 to a PUT) for the client.
+        if not req.path.startswith("/_sandbox/"):  # count tracker calls, not test plumbing
+            self.server.record(self._entry(req, status, fault))
         self.send_response(status)
         if payload:
             self.send_header("Content-Type", "application/json;charset=UTF-8")
@@ -331,9 +335,6 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in headers.items():
             self.send_header(name, value)
         self.end_headers()
-        # Count before answering, so a client that got its answer always sees the count.
-        if not req.path.startswith("/_sandbox/"):  # count tracker calls, not test plumbing
-            self.server.record(self._entry(req, status, fault))
         self.wfile.write(payload)
 
     @staticmethod

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
+from mappings.jira.history import history_order
 from sync.errors import FatalTrackerError
 from sync.trackers.http import RetryingHttp
 from sync.trackers.paging import start_at_pages, token_pages
@@ -29,11 +30,8 @@ def _history(h: Mapping[str, Any]) -> History:
 def oldest_first(
     histories: Iterator[Mapping[str, Any]] | Sequence[Mapping[str, Any]],
 ) -> tuple[History, ...]:
-    """Normalised histories, sorted by numeric id when every id is numeric."""
-    hs = [_history(h) for h in histories]
-    if all(h["id"].isdigit() for h in hs):
-        hs.sort(key=lambda h: int(h["id"]))  # history ids grow with time; `created` may vary
-    return tuple(hs)
+    """Normalised histories in the mapping's one order (`mappings.jira.history`)."""
+    return tuple(history_order(_history(h) for h in histories))  # type: ignore[misc]
 
 
 def _merge(into: dict[str, History], histories: Sequence[Mapping[str, Any]]) -> None:
