@@ -214,7 +214,8 @@ class _Replay:
         except MappingError as exc:
             if not self.defer:
                 raise
-            note = f"{exc} (set {at.isoformat()}); a past resolution does not move the clock"
+            when = at.isoformat(timespec="seconds")
+            note = f"{exc} (set {when}); a past resolution does not move the clock"
             if note not in self.warnings:
                 self.warnings.append(note)
             return None
@@ -246,7 +247,7 @@ class _Replay:
             self.warnings.append(
                 f"{self.key}: the change history ends with {which} {_shown(*final[which])} "
                 f"but the issue shows {_label(ref)!r} now; using the issue's current {which} "
-                f"from {at.isoformat()} (the last recorded change)"
+                f"from {at.isoformat(timespec='seconds')} (the last recorded change)"
             )
         return Change(at=at, **fix) if fix else None
 

@@ -89,7 +89,11 @@ def _error(key: str, hole: Hole, why: str) -> MappingError:
 
 
 def _when(hole: Hole) -> str:
-    return f"set {hole.at.isoformat()}" if hole.at is not None else "since registration"
+    return (
+        f"set {hole.at.isoformat(timespec='seconds')}"
+        if hole.at is not None
+        else "since registration"
+    )
 
 
 def _fill(timeline: Timeline, holes: Sequence[Hole], values: Mapping[tuple[str, str], object]):
