@@ -123,12 +123,17 @@ class User:
 
 @dataclass
 class CustomField:
-    """A custom field; `options` are (id, value) pairs for select/multicheckboxes."""
+    """A custom field; `options` are (id, value) pairs for select/multicheckboxes.
+
+    `contexts` are its custom field contexts (Cloud REST shape). The sandbox keeps one option
+    list per field, shared by all its contexts (real Jira keeps one per context).
+    """
 
     id: str
     name: str
     type: str
     options: list[tuple[str, str]] = field(default_factory=list)
+    contexts: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def custom_id(self) -> int:
@@ -206,9 +211,33 @@ class Catalog(CatalogJson):
             raise FieldError(f"Unsupported custom field type '{ftype}'.")
         fid = f"customfield_{10100 + len(self.custom)}"
         opts = [(str(10200 + 10 * len(self.custom) + i), o) for i, o in enumerate(options)]
-        self.custom[fid] = CustomField(fid, name, short, opts)
+        cf = self.custom[fid] = CustomField(fid, name, short, opts)
+        # A new field gets a global context for all issue types (what Jira's UI and REST
+        # field creation leave behind; the REST docs do not say so explicitly).
+        self.add_context(cf, f"Default Configuration Scheme for {name}", [], [])
         self._fid_cache.clear()
-        return self.custom[fid]
+        return cf
+
+    def add_context(
+        self, cf: CustomField, name: str, project_ids: list[str], issue_type_ids: list[str]
+    ) -> dict[str, Any]:
+        """A custom field context; empty project / issue type lists mean all of them."""
+        self._next_context = getattr(self, "_next_context", 10099) + 1
+        ctx = {
+            "id": str(self._next_context),
+            "name": name,
+            "description": "",
+            "projectIds": [str(p) for p in project_ids],
+            "issueTypeIds": [str(t) for t in issue_type_ids],
+        }
+        cf.contexts.append(ctx)
+        return ctx
+
+    def add_option(self, cf: CustomField, value: str) -> str:
+        """Append an option to a select field; its new id."""
+        self._next_option = getattr(self, "_next_option", 19999) + 1
+        cf.options.append((str(self._next_option), value))
+        return str(self._next_option)
 
     def field_id(self, ref: str) -> str | None:
         """A field id from an id, a name, or `cf[NNNNN]`; None when unknown."""
