@@ -6,6 +6,7 @@ References:
 - contexts (Cloud only): https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-custom-field-contexts/
 - options (Cloud only): https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-custom-field-options/
 - edit metadata (both): https://docs.atlassian.com/software/jira/docs/api/REST/8.20.0/#api/2/issue-getEditIssueMeta
+- an option by id (both): https://docs.atlassian.com/software/jira/docs/api/REST/8.20.0/#api/2/customFieldOption-getCustomFieldOption
 The docs give the status codes of failures but not their texts: the messages here are ours,
 in Jira's error shape ({"errorMessages": [...], "errors": {...}}).
 """
@@ -41,6 +42,7 @@ class JiraFieldAdmin:
         r.add("GET", f"{ctx}/{{contextId}}/option", self.list_options)
         r.add("POST", f"{ctx}/{{contextId}}/option", self.create_options)
         r.add("GET", f"{api}/issue/{{key}}/editmeta", self.edit_meta)
+        r.add("GET", f"{api}/customFieldOption/{{id}}", self.option)
 
     def create_field(self, req: Request) -> Response:
         """`POST field` — a custom field without options (the bean has none), one context."""
@@ -124,6 +126,17 @@ class JiraFieldAdmin:
             ]
             self.state.version += 1
         return {"options": made}
+
+    def option(self, req: Request) -> Any:
+        """`GET customFieldOption/{id}` — the resource every option's `self` links to."""
+        for cf in self.cat.custom.values():
+            for oid, value in cf.options:
+                if oid == req.params["id"]:
+                    return {
+                        "self": f"{self.cat.base}/rest/api/2/customFieldOption/{oid}",
+                        "value": value,
+                    }
+        raise error(404, f"A custom field option with id '{req.params['id']}' does not exist.")
 
     def edit_meta(self, req: Request) -> Any:
         """`GET issue/{key}/editmeta` — the fields an edit accepts; select options included.
