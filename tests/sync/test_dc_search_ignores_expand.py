@@ -18,7 +18,7 @@ from structlog.testing import capture_logs
 from sandbox import start_sandbox, synthetic_scenario
 from tests.sync.sandbox_app import make_app, sla_state
 
-N = 250
+N = 120
 
 
 def _scenario(ignores: str | None):

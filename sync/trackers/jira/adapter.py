@@ -25,13 +25,12 @@ from sla.errors import ConfigError
 from sync.errors import FatalTrackerError
 from sync.ports import FieldKind, Page, SearchQuery, SilentWrites
 from sync.trackers.http import Redactor, RetryingHttp, RetryPolicy
-from sync.trackers.jira import admin
+from sync.trackers.jira import admin, comments
 from sync.trackers.jira import options as options_api
 from sync.trackers.jira.history import JiraHistories
 from sync.trackers.jira.jql import JqlTime, jql_for
 from sync.trackers.jira.search import JiraSearch
 from sync.trackers.jira.webhooks import register_webhook
-from sync.trackers.paging import start_at_pages
 
 __all__ = ["JiraTracker", "jql_for"]
 
@@ -278,30 +277,11 @@ class JiraTracker:
 
     def comment(self, key: str, body: str) -> None:
         """Add a plain-text comment (v2 takes wiki text, not ADF)."""
-        self._http.request(
-            "POST",
-            self._url(f"api/2/issue/{quote(key, safe='')}/comment"),
-            json={"body": body},
-            skippable_key=key,
-        )
+        comments.post(self._http, self._url, key, body)
 
     def comments(self, key: str) -> list[str]:
-        """Plain-text bodies of the issue's comments, oldest first (v2 bodies are wiki strings).
-
-        https://developer.atlassian.com/cloud/jira/platform/rest/v2/api-group-issue-comments/#api-rest-api-2-issue-issueidorkey-comment-get
-        """
-        url = self._url(f"api/2/issue/{quote(key, safe='')}/comment")
-
-        def fetch(start: int) -> Mapping[str, Any]:
-            return self._http.request(
-                "GET", url, params={"startAt": start, "maxResults": self._page_size}
-            )
-
-        return [
-            str(c.get("body") or "")
-            for p in start_at_pages(fetch, "comments", what=f"GET {url}")
-            for c in p.get("comments") or ()
-        ]
+        """Plain-text bodies of the issue's comments, oldest first."""
+        return comments.bodies(self._http, self._url, key, self._page_size)
 
 
 def _normalise_deployment(value: Any) -> str:
