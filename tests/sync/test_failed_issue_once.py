@@ -57,3 +57,39 @@ def issues_seen(err: str, out: str) -> list[str]:
         if line.startswith("{") and '"event": "issue"' in line:
             keys.append(json.loads(line)["issue"])
     return keys
+
+
+def test_a_priority_deleted_long_ago_is_one_warning_and_the_issue_is_written(tmp_path):
+    """Finding 2 over the wire: the pass no longer fails the issue, and says so once."""
+    from structlog.testing import capture_logs
+
+    from tests.sync.sandbox_app import make_app
+
+    scenario = {
+        "now": "2026-11-18T15:00:00+03:00",
+        "priorities": [
+            {"id": "1", "name": "Критический"},
+            {"id": "2", "name": "Высокий"},
+            {"id": "9", "name": "Срочный"},
+        ],
+        "issues": [
+            {
+                "key": "SUP-1",
+                "created": "day-2 10:00",
+                "fields": {"priority": "Срочный"},
+                "history": [
+                    {"at": "day-2 10:00", "set": {"priority": "Высокий"}},
+                    {"at": "day-2 10:30", "set": {"status": "В работе"}},
+                ],
+            }
+        ],
+    }
+    with start_sandbox(scenario=scenario) as sb:
+        sb.app.cat.priorities.pop()  # an administrator deletes Срочный afterwards
+        app = make_app(sb, tmp_path / "state.sqlite3")
+        with capture_logs() as logs:
+            report = app.runner().sync_since()
+        app.close()
+    assert [o.outcome for o in report.issues] == ["written"]
+    notes = [e["detail"] for e in logs if e["event"] == "mapping" and e.get("issue") == "SUP-1"]
+    assert len(notes) == 1 and "'Срочный'" in notes[0] and "is ignored" in notes[0]
