@@ -9,6 +9,7 @@ from sla import PolicySet
 from sync.binding import Binding
 from sync.errors import FatalTrackerError, RetriableTrackerError, UnsupportedError
 from sync.ports import FieldKind
+from sync.preflight_options import needed_options, option_rows
 from sync.report.render_text import table
 
 # The kind of field each SLA figure needs when `check --create-fields` creates it.
@@ -56,6 +57,7 @@ def run_check(b: Binding, create_fields: bool = False) -> bool:
     done = {row[1] for row in created if row[0] == "ok"}
     rows += [[f.severity, f.key, f.message] for f in findings if f.key not in done]
     rows += created
+    rows += option_rows(b, create=create_fields)
     silent = b.tracker.silent_writes()
     rows.append(["ok" if silent.silent else "warning", "notifications", silent.detail])
     print(table(("severity", "what", "detail"), rows))
@@ -70,20 +72,15 @@ def _create_fields(b: Binding, keys: list[str]) -> list[list[str]]:
             rows.append(["warning", key, "cannot be created here: create it by hand"])
             continue
         try:
-            b.tracker.create_field(names[0], _FIELD_KINDS[key])
+            kind = _FIELD_KINDS[key]
+            values = needed_options(b.profile, key) if kind is FieldKind.SELECT else ()
+            b.tracker.create_field(names[0], kind, values)
             rows.append(["ok", key, f"created field {names[0]!r}"])
         except UnsupportedError as exc:
             rows.append(["warning", key, f"{exc} ({exc.steps})" if exc.steps else str(exc)])
         except FatalTrackerError as exc:
             rows.append(["error", key, f"could not create {names[0]!r}: {exc}"])
     if any(r[0] == "ok" for r in rows):
-        rows.append(
-            [
-                "warning",
-                "options",
-                "add the select options (SLA state: running/paused/"
-                "stopped; SLA breached: Yes/No) and put the new fields on the edit screen",
-            ]
-        )
+        rows.append(["warning", "screens", "put the new fields on the project's edit screen"])
         b.refresh_catalog()
     return rows

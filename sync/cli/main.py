@@ -142,10 +142,13 @@ def _explain_file(args: argparse.Namespace, regulation, now: datetime):
     kind = registry.get(args.tracker or "jira", "explain", "--tracker")
     raw = read_issue_file(args.file, kind.name)
     profile = load_profile(args.profile or kind.default_profile)
+    from mappings.settle import settle
+
     mapped = kind.mapping.map_issue(raw, profile, ())
+    policy = regulation.policies.for_customer(mapped.timeline.customer)
+    mapped = settle(mapped, policy, now)
     for warning in mapped.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    policy = regulation.policies.for_customer(mapped.timeline.customer)
     return compute(mapped.timeline, policy, now)
 
 

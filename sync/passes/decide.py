@@ -16,6 +16,7 @@ from mappings.breach_comment import breach_comment
 from mappings.desired import describe_changes, diff
 from mappings.port import FieldChanges, MappedIssue
 from mappings.raw import RawIssue
+from mappings.settle import settle
 from sla import ClockState, Policy, SlaResult, compute
 from sla.instant import to_us
 from sync.adapters.store import IssueState, NoticeRow
@@ -90,9 +91,14 @@ class Plan:
 
 
 def evaluate(raw: RawIssue, b: Binding, regulation: Regulation, now: datetime) -> Evaluation:
-    """Map the raw issue and compute its SLA under the customer's policy."""
+    """Map the raw issue and compute its SLA under the customer's policy.
+
+    Values the profile cannot place fail the issue only when they change the SLA under that
+    policy (`mappings.settle`); otherwise they come back as warnings.
+    """
     mapped = b.mapping.map_issue(raw, b.profile, b.catalog, b.vocabulary)
     policy = regulation.policies.for_customer(mapped.timeline.customer)
+    mapped = settle(mapped, policy, now)
     return Evaluation(mapped, compute(mapped.timeline, policy, now), policy)
 
 

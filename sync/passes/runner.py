@@ -89,16 +89,28 @@ class Runner:
         elif not full:
             start = lookback_start(now, self.options.closed_lookback_days)
             query = SearchQuery(self.b.scope, open_or_updated_since=start)
-        self._retry_failures(report, dry_run)
+        # Issues that failed before: retried from the window's fresh read when it holds them,
+        # else fetched after it. Either way one outcome per key (one key, one failure).
+        failed_before = set(self.store.failures(self.b.name))
+        retry = set(failed_before)
         plans: dict[str, Plan] = {}
+        failed: dict[str, IssueOutcome] = {}
         fields, history = self.b.read_field_ids(), self.b.history_field_ids()
         for page in self.b.tracker.search(query, fields, history):
             for raw in page.issues:
-                p = self._plan(raw, dry_run, report.run_id, dedupe=True, keep=keep_results)
+                retry.discard(raw.key)
+                dedupe = raw.key not in failed_before
+                p = self._plan(raw, dry_run, report.run_id, dedupe=dedupe, keep=keep_results)
+                # A key met twice (a page shifted under startAt): the later read is fresher.
                 if isinstance(p, IssueOutcome):
-                    report.issues.append(p)
+                    plans.pop(raw.key, None)
+                    failed[raw.key] = p
                 else:
-                    plans[p.key] = p  # a key met twice: the later read is the fresher one
+                    failed.pop(raw.key, None)
+                    plans[p.key] = p
+        report.issues += failed.values()
+        for key in sorted(retry):
+            report.issues.append(self._recompute(key, dry_run, report.run_id))
         # Writes only now (they bump `updated`), oldest update first; the cursor follows each
         # chunk once its writes went through, so a killed pass redoes little.
         ordered = sorted(plans.values(), key=lambda p: (p.updated_us or 0, p.key))
@@ -158,10 +170,6 @@ class Runner:
             notices=self.store.notices(name, key),
             first_pass=self.store.cursor(name, self.b.scope) is None,
         )
-
-    def _retry_failures(self, report: PassReport, dry_run: bool) -> None:
-        for key in self.store.failures(self.b.name):
-            report.issues.append(self._recompute(key, dry_run, report.run_id))
 
     def _recompute(self, key: str, dry_run: bool, run_id: str) -> IssueOutcome:
         try:

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import requests
 import structlog
@@ -83,6 +83,33 @@ def error_text(response: requests.Response | None, limit: int = 500) -> str:
         if isinstance(body.get(key), str):
             parts.append(body[key])
     return "; ".join(parts)[:limit]
+
+
+def _missing_hint(response: requests.Response, shown: str, default: str, name: str) -> str:
+    """What a 404 means: a missing endpoint, a missing issue/project, or a wrong base URL.
+
+    Jira's REST layer answers a path it does not serve with `{"message": "null for uri: …"}`
+    (Jersey), a missing issue or project with `errorMessages`; a wrong base URL usually meets
+    an HTML page of the web server or proxy in front.
+    """
+    try:
+        body = response.json()
+    except ValueError:
+        return default
+    message = body.get("message") if isinstance(body, Mapping) else None
+    if isinstance(message, str) and message.startswith("null for uri"):
+        method, _, url = shown.partition(" ")
+        path = urlsplit(url).path
+        return (
+            f"{name} has no endpoint {method} {path}: this version or edition does not "
+            "offer it (the base URL itself answers)"
+        )
+    if isinstance(body, Mapping) and body.get("errorMessages"):
+        return (
+            "the issue or project does not exist or the account cannot see it; check the "
+            "base URL, the issue key and the project in the scope"
+        )
+    return default
 
 
 def _retry_after(response: requests.Response) -> float | None:
@@ -225,6 +252,8 @@ class RetryingHttp:
         if status == 400 and key is not None:
             return SkippableIssueError(key, f"{name} rejected the write (HTTP 400): {detail}")
         hint = self.hints.get(status, f"{name} refused the request; retrying will not help")
+        if status == 404:
+            hint = _missing_hint(response, shown, hint, name)
         text = f"{shown} -> HTTP {status}: {hint}" + (f" ({detail})" if detail else "")
         self._log.error("tracker.request_failed", request=shown, status=status)
         return FatalTrackerError(text, status=status, url=shown)

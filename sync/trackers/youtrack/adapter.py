@@ -20,7 +20,7 @@ import structlog
 
 from mappings.port import TrackerValue, Vocabulary
 from mappings.raw import FieldDef, RawIssue
-from sync.errors import FatalTrackerError
+from sync.errors import FatalTrackerError, UnsupportedError
 from sync.ports import FieldKind, Page, SearchQuery, SilentWrites
 from sync.trackers.http import Redactor, RetryPolicy
 from sync.trackers.paging import skip_top_pages
@@ -174,6 +174,20 @@ class YouTrackTracker:
     def create_field(self, name: str, kind: FieldKind, options: Sequence[str] = ()) -> FieldDef:
         """Not done through the API here: the steps to add the field by hand."""
         raise admin.field_steps(name, kind, options)
+
+    # -- minimal port stubs added by the Jira side of issue 11 (trk-jira); the YouTrack owner
+    # -- may replace them with the bundle API (/api/admin/customFieldSettings/bundles/...).
+
+    def field_options(self, field_id: str, issue_key: str | None = None) -> tuple[str, ...] | None:
+        """Not read from YouTrack yet: None ("cannot tell"), so `check` does not judge them."""
+        return None
+
+    def add_field_options(self, field_id: str, values: Sequence[str]) -> None:
+        """Not done through the API yet: the steps for an administrator."""
+        raise UnsupportedError(
+            f"sla-sync does not add values to YouTrack fields yet ({', '.join(values)})",
+            "Administration → Custom Fields → the field → add the values to its bundle",
+        )
 
     def register_webhook(self, name: str, url: str, scope: str, secret: str | None) -> str:
         """YouTrack has no core webhooks: the steps to install the workflow rule instead."""
