@@ -10,7 +10,14 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from sandbox import start_sandbox
-from tests.service.helpers import SECRET, ServiceProcess, queued_rows, settings_yaml, wait_until
+from tests.service.helpers import (
+    SECRET,
+    ServiceProcess,
+    free_port,
+    queued_rows,
+    settings_yaml,
+    wait_until,
+)
 from tests.sync.sandbox_app import make_app, sla_state
 
 
@@ -29,9 +36,11 @@ def settled(svc: ServiceProcess) -> bool:
 
 def test_human_change_is_written_back_within_seconds_and_own_writes_write_nothing(tmp_path):
     with start_sandbox(scenario="demo") as sb:
-        config = settings_yaml(sb, tmp_path / "state.sqlite3")
+        # Webhooks on before the service starts: every write of its first pass sends one.
+        port = free_port()
+        sb.set_webhook(f"http://127.0.0.1:{port}/webhooks/jira", SECRET)
+        config = settings_yaml(sb, tmp_path / "state.sqlite3", port=port)
         with ServiceProcess(config, tmp_path, now=frozen_now()) as svc:
-            sb.set_webhook(svc.url + "/webhooks/jira", SECRET)
             wait_until(lambda: all_written(sb), 30, "the first pass to write every issue")
             wait_until(lambda: settled(svc), 15, "the webhooks of our own writes to drain")
             before = sla_state(sb)["SUP-50"]

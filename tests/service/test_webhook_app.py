@@ -25,12 +25,20 @@ class FakeRoutes:
 
     def __init__(self) -> None:
         self.age = 0.0
+        self.outside: set[str] = set()  # keys the scope check said no to
+        self.store: str | None = None  # the store's problem, if any
 
     def tracker_of_kind(self, kind: str, name: str | None = None) -> str | None:
         return {"jira": "jira", "youtrack": "yt"}[kind] if name in (None, "main") else None
 
     def pass_age(self) -> float:
         return self.age
+
+    def out_of_scope(self, tracker: str, key: str) -> bool:
+        return key in self.outside
+
+    def store_problem(self) -> str | None:
+        return self.store
 
 
 def call(app, method: str, path: str, body: bytes = b"", headers: dict | None = None):

@@ -26,6 +26,7 @@ from sync.ports import FieldKind, Page, SearchQuery, SilentWrites
 from sync.trackers.http import Redactor, RetryPolicy
 from sync.trackers.paging import after_cursor_pages, skip_top_pages
 from sync.trackers.youtrack import admin
+from sync.trackers.youtrack import scope as scope_check
 from sync.trackers.youtrack.http import (
     ACTIVITY_CATEGORIES,
     ACTIVITY_FIELDS,
@@ -231,6 +232,10 @@ class YouTrackTracker:
             updated=_ms_time(issue.get("updated")),
         )
 
+    def in_scope(self, key: str, scope: str) -> bool:
+        """Whether the scope query selects the issue (one-row search)."""
+        return scope_check.in_scope(self._http, self._url, key, scope)
+
     # -- writes -----------------------------------------------------------------------------
 
     def _write_params(self) -> dict[str, Any]:
@@ -255,6 +260,7 @@ class YouTrackTracker:
                 params=self._write_params(),
                 json=body,
                 skippable_key=key,
+                idempotent=True,  # sets field values: sending it twice sets them twice
             )
         for name in labels_add:
             tag = self._tags.id(name, create=self._create_tags)
@@ -266,6 +272,7 @@ class YouTrackTracker:
                 params=self._write_params(),
                 json={"id": tag},
                 skippable_key=key,
+                idempotent=True,  # adding a tag the issue has is a no-op
             )
         for name in labels_remove:
             if (tag := self._tags.id(name, create=False)) is not None:
