@@ -149,10 +149,14 @@ class Runtime:
                 channel_timeout=s.channel_timeout_seconds,
                 cleanup_interval=max(1.0, min(30.0, s.channel_timeout_seconds / 2)),
             )
-        except socket.gaierror as exc:
+        except (socket.gaierror, ValueError) as exc:
+            # waitress turns a host getaddrinfo cannot resolve into ValueError("Invalid
+            # host/port specified."), with the gaierror as its context.
+            cause = exc if isinstance(exc, socket.gaierror) else exc.__context__
+            why = cause.strerror if isinstance(cause, socket.gaierror) else str(exc)
             raise ListenError(
                 address,
-                f"cannot resolve the host ({exc.strerror})",
+                f"cannot resolve the host ({why})",
                 "set service.host (or --host) to an address of this machine, "
                 "e.g. 127.0.0.1 or 0.0.0.0",
             ) from None
