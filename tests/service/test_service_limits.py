@@ -6,8 +6,6 @@ import hashlib
 import hmac
 import json
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,8 +13,9 @@ import yaml
 
 from sandbox import start_sandbox
 from sync.adapters.store import StateStore
+from sync.cli.main import main
 from sync.errors import EXIT_BUSY, EXIT_LISTEN
-from tests.service.helpers import ROOT, SECRET, ServiceProcess, settings_yaml, wait_until
+from tests.service.helpers import SECRET, ServiceProcess, settings_yaml, wait_until
 
 
 def test_healthz_answers_while_110_slow_clients_hold_connections(tmp_path):
@@ -73,18 +72,20 @@ def _signed(key: str) -> tuple[bytes, dict[str, str]]:
     return body, {"X-Hub-Signature": f"sha256={digest}", "Content-Type": "application/json"}
 
 
-def _run(config: dict, tmp_path: Path) -> subprocess.CompletedProcess:
+def _run(config: dict, tmp_path: Path, capsys) -> tuple[int, str, str]:
+    """`sla-sync --config FILE run` in this process: these failures happen before serving."""
     path = tmp_path / "run.yaml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
-    cmd = [sys.executable, "-m", "sync.cli", "--config", str(path), "run"]
-    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    code = main(["--config", str(path), "run"])
+    out = capsys.readouterr()
+    return code, out.out, out.err
 
 
 @pytest.mark.parametrize(
     ("host", "problem"),
     [("port in use", "the port is in use"), ("no.such.host.invalid", "cannot resolve the host")],
 )
-def test_run_on_an_address_it_cannot_bind_exits_5_with_one_line(tmp_path, host, problem):
+def test_run_on_an_address_it_cannot_bind_exits_5_with_one_line(tmp_path, capsys, host, problem):
     with start_sandbox(scenario="demo") as sb, socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
@@ -92,22 +93,22 @@ def test_run_on_an_address_it_cannot_bind_exits_5_with_one_line(tmp_path, host, 
         config = settings_yaml(sb, tmp_path / "state.sqlite3", port=port)
         if host != "port in use":
             config["service"]["host"] = host
-        done = _run(config, tmp_path)
-    assert done.returncode == EXIT_LISTEN, done.stderr
-    [line] = [ln for ln in done.stderr.splitlines() if ln.startswith("sla-sync:")]
+        code, out, err = _run(config, tmp_path, capsys)
+    assert code == EXIT_LISTEN, err
+    [line] = [ln for ln in err.splitlines() if ln.startswith("sla-sync:")]
     assert line.startswith("sla-sync: cannot listen on ") and problem in line
-    assert "Traceback" not in done.stderr
+    assert "Traceback" not in err and "listening" not in out
 
 
-def test_run_beside_another_writer_of_the_store_exits_3(tmp_path):
+def test_run_beside_another_writer_of_the_store_exits_3(tmp_path, capsys):
     state = tmp_path / "state.sqlite3"
     with start_sandbox(scenario="demo") as sb:
         config = settings_yaml(sb, state)
         config["state_lock_wait_seconds"] = 0
-        holder = StateStore(state)
+        holder = StateStore(state)  # another open file: it conflicts like another process
         with holder.lock(0):
-            done = _run(config, tmp_path)
+            code, out, err = _run(config, tmp_path, capsys)
         holder.close()
-    assert done.returncode == EXIT_BUSY, done.stderr
-    assert f"sla-sync: state store {state}: in use by another sla-sync process" in done.stderr
-    assert "listening" not in done.stdout and "Traceback" not in done.stderr
+    assert code == EXIT_BUSY, err
+    assert f"sla-sync: state store {state}: in use by another sla-sync process" in err
+    assert "listening" not in out and "Traceback" not in err
