@@ -31,7 +31,7 @@ class App:
         self.settings = settings
         self.clock = clock
         self.regulation: Regulation = load_regulation(settings.regulation)
-        self.store = StateStore(settings.state_path)
+        self.store = StateStore(settings.state_path, settings.state_lock_wait_seconds)
         self.options = PassOptions(
             overlap=timedelta(minutes=settings.overlap_minutes),
             closed_lookback_days=settings.closed_lookback_days,
@@ -61,6 +61,7 @@ class App:
                     self.options,
                     self._on_issue,
                     mailer=self.mailer,
+                    scope_cache_seconds=self.settings.service.scope_cache_seconds,
                 )
         return list(self._runners.values())
 

@@ -107,6 +107,10 @@ class Tracker(Protocol):
         """One issue, fresh, with its complete history."""
         ...
 
+    def in_scope(self, key: str, scope: str) -> bool:
+        """Whether the scope query selects the issue `key` (a webhook's issue, before writing)."""
+        ...
+
     def update(
         self,
         key: str,

@@ -16,10 +16,20 @@ from config.settings import Settings, load_settings
 from mappings.plain import parse_instant, plain_timeline
 from sla import ConfigError, SlaError, compute
 from sync import registry
-from sync.errors import FatalTrackerError, RetriableTrackerError
+from sync.errors import (
+    EXIT_BUSY,
+    EXIT_CONFIG,
+    EXIT_FAILED,
+    EXIT_LISTEN,
+    EXIT_OK,
+    EXIT_STORE,
+    FatalTrackerError,
+    ListenError,
+    RetriableTrackerError,
+    StoreBusyError,
+    StoreError,
+)
 from sync.report import render_text as render
-
-EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 
 
 def _now(args: argparse.Namespace) -> datetime:
@@ -37,10 +47,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         settings.regulation = Path(args.regulation)
     from sync.logs import configure_logging
 
-    secrets = [s for t in settings.all_trackers() for s in t.secrets()]
-    secrets += settings.service.secrets()
-    secrets += settings.smtp.secrets()
-    configure_logging(settings.log_format, settings.log_level, secrets)
+    configure_logging(settings.log_format, settings.log_level, settings.secrets())
     return settings
 
 
@@ -312,13 +319,26 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; configuration errors exit 2 with one line naming file and key."""
+    """Run one command; every failure is one line on stderr and a documented exit code.
+
+    0 ok, 1 some issues (or the tracker) failed, 2 configuration error, 3 another process
+    holds the state store, 4 the state store is unusable, 5 `run` cannot listen.
+    """
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
     except ConfigError as exc:
         print(f"sla-sync: configuration error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
+    except StoreBusyError as exc:
+        print(f"sla-sync: {exc}", file=sys.stderr)
+        return EXIT_BUSY
+    except StoreError as exc:
+        print(f"sla-sync: {exc}", file=sys.stderr)
+        return EXIT_STORE
+    except ListenError as exc:
+        print(f"sla-sync: {exc}", file=sys.stderr)
+        return EXIT_LISTEN
     except SlaError as exc:
         print(f"sla-sync: {exc}", file=sys.stderr)
         return EXIT_FAILED

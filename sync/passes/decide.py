@@ -103,8 +103,14 @@ def evaluate(raw: RawIssue, b: Binding, regulation: Regulation, now: datetime) -
 
 
 def is_duplicate(seen: IssueState | None, updated_us: int | None, now_us: int) -> bool:
-    """This version of the issue was processed already (an overlap re-read) and nothing is due."""
+    """This version of the issue was processed already (an overlap re-read) and nothing is due.
+
+    Never when the record is from the future (the clock ran ahead since): its figures are
+    stale however the check time reads.
+    """
     if seen is None or updated_us is None or seen.seen_updated_us != updated_us:
+        return False
+    if seen.from_the_future(now_us):
         return False
     return seen.check_us is None or seen.check_us > now_us
 
@@ -125,9 +131,12 @@ def decide(
     p = Plan(raw.key, to_us(raw.updated) if raw.updated else None, seen)
     p.human = changed_by_someone_else(raw, seen, rules)
     refresh_us = rules.hours_refresh // timedelta(microseconds=1)
+    # Hours written "in the future" were computed by a clock that ran ahead: rewrite them.
+    future = seen is not None and seen.from_the_future(now_us)
     hours_due = (
         p.human
         or seen is None
+        or future
         or seen.hours_written_us is None
         or (now_us - seen.hours_written_us >= refresh_us)
     )
@@ -157,9 +166,8 @@ def decide(
     p.state, p.breached = result.state.value, result.breached
     p.due_us = to_us(result.due_at) if result.due_at else None
     writes_hours = bool(desired.hours_field_ids)
-    p.hours_written_us = (
-        now_us if hours_due and writes_hours else (seen.hours_written_us if seen else None)
-    )
+    kept = seen.hours_written_us if seen and not future else None
+    p.hours_written_us = now_us if hours_due and writes_hours else kept
     p.check_us = next_check(
         result, ev.policy, p.hours_written_us if writes_hours else None, rules.hours_refresh
     )

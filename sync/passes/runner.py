@@ -2,14 +2,19 @@
 
 One service function per command (docs/DESIGN.md, "The pass"): `sync_since` (the scheduled /
 cron pass), `sweep` (issues whose result flips with time alone) and `recompute` (one issue,
-e.g. from a webhook). Each reads the issue and what the store knew of it, lets `decide` work out the
-plan (pure), and hands it to `apply`, the only place that writes to the tracker.
+e.g. from a webhook). Each reads the issue and what the store knew of it, lets `decide` work
+out the plan (pure), and hands it to `apply`, the only place that writes to the tracker.
+
+Every command that writes holds the store's one-writer lock (`StateStore.lock`, re-entrant
+within the process: the service holds it for its life). A webhook's recompute first checks
+that the issue is in the scope (`ScopeCheck`).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 import structlog
@@ -36,6 +41,7 @@ from sync.passes.decide import (
 from sync.passes.deliver import Effects
 from sync.passes.notices import NoticeRules
 from sync.passes.outcome import IssueOutcome, PassOptions, PassReport
+from sync.passes.scope import ScopeCheck
 from sync.ports import SearchQuery
 
 __all__ = ["IssueOutcome", "PassOptions", "PassReport", "Runner"]
@@ -55,6 +61,7 @@ class Runner:
         options: PassOptions | None = None,
         on_issue: Callable[[str, IssueOutcome], None] | None = None,
         mailer: Mailer | None = None,
+        scope_cache_seconds: float = 600,
     ) -> None:
         self.b = binding
         self.regulation = regulation
@@ -72,6 +79,7 @@ class Runner:
         )
         self._catalog_ready = False
         self._calendar_warned: set[str] = set()
+        self.scope = ScopeCheck(binding, scope_cache_seconds)
 
     # -- commands -----------------------------------------------------------------------
 
@@ -80,6 +88,10 @@ class Runner:
     ) -> PassReport:
         """One incremental pass (or everything with `full`); the cursor moves page by page."""
         report = self._start()
+        with self._writing(dry_run):
+            return self._pass(report, full, dry_run, keep_results)
+
+    def _pass(self, report: PassReport, full: bool, dry_run: bool, keep: bool) -> PassReport:
         now = self.clock()
         cursor_us = None if full else self.store.cursor(self.b.name, self.b.scope)
         query = SearchQuery(self.b.scope)
@@ -100,7 +112,7 @@ class Runner:
             for raw in page.issues:
                 retry.discard(raw.key)
                 dedupe = raw.key not in failed_before
-                p = self._plan(raw, dry_run, report.run_id, dedupe=dedupe, keep=keep_results)
+                p = self._plan(raw, dry_run, report.run_id, dedupe=dedupe, keep=keep)
                 # A key met twice (a page shifted under startAt): the later read is fresher.
                 if isinstance(p, IssueOutcome):
                     plans.pop(raw.key, None)
@@ -125,15 +137,25 @@ class Runner:
     def sweep(self, *, dry_run: bool = False) -> PassReport:
         """Recompute the issues whose deadline, at-risk point or hours refresh has come."""
         report = self._start()
-        now_us = to_us(self.clock())
-        for key in self.store.due_for_check(self.b.name, now_us):
-            report.issues.append(self._recompute(key, dry_run, report.run_id))
+        with self._writing(dry_run):
+            now_us = to_us(self.clock())
+            for key in self.store.due_for_check(self.b.name, now_us):
+                report.issues.append(self._recompute(key, dry_run, report.run_id))
         return report
 
-    def recompute(self, key: str, *, dry_run: bool = False) -> IssueOutcome:
-        """Fetch one issue fresh and bring its SLA fields up to date."""
+    def recompute(self, key: str, *, dry_run: bool = False, scoped: bool = False) -> IssueOutcome:
+        """Fetch one issue fresh and bring its SLA fields up to date.
+
+        `scoped` (a webhook's issue): first make sure the scope selects it; otherwise nothing
+        is read or written and the outcome is "ignored".
+        """
         report = self._start()
-        return self._recompute(key, dry_run, report.run_id)
+        if scoped and not self.scope.contains(key):
+            outcome = IssueOutcome(key, "ignored", error="not in the scope")
+            self._log(outcome, report.run_id)
+            return outcome
+        with self._writing(dry_run, check_clock=False):
+            return self._recompute(key, dry_run, report.run_id)
 
     def explain(self, key: str) -> SlaResult:
         """The SLA result of one issue, read-only."""
@@ -148,6 +170,30 @@ class Runner:
             self.b.refresh_catalog()
             self._catalog_ready = True
         return PassReport(self.b.name, uuid.uuid4().hex[:12])
+
+    @contextmanager
+    def _writing(self, dry_run: bool, check_clock: bool = True) -> Iterator[None]:
+        """Hold the store's one-writer lock (not for a dry run); notice a clock gone back."""
+        if dry_run:
+            yield
+            return
+        with self.store.lock():
+            if check_clock:
+                self._check_clock()
+            yield
+
+    def _check_clock(self) -> None:
+        now_us = to_us(self.clock())
+        before = self.store.swap_pass_start(self.b.name, now_us)
+        if before is not None and now_us < before:
+            # Rows written meanwhile carry later times; the sweep and `decide` treat them as
+            # stale, so the figures heal in this pass and the next sweep.
+            self.log.warning(
+                "clock.backwards",
+                seconds=round((before - now_us) / 1e6, 3),
+                detail="the clock is earlier than at the previous pass; "
+                "figures recorded since are recomputed",
+            )
 
     def refresh(self) -> None:
         """Re-read field definitions at the next command (once per scheduled pass)."""

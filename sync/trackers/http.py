@@ -2,6 +2,12 @@
 
 Every adapter call goes through `RetryingHttp.request`. The error taxonomy lives in
 `sync.errors`; this module only decides which of its classes an HTTP outcome is.
+
+Idempotent requests (GET, PUT, DELETE, and POSTs the caller declares idempotent) are retried
+after any transient failure. A non-idempotent one (a comment) is retried only when it surely
+was not sent (the connection could not be made, or 429); when it may have been processed —
+connection reset or read timeout after sending, a 5xx, an unreadable 2xx — it raises
+`OutcomeUnknownError` and the caller looks for the effect before trying again.
 """
 
 from __future__ import annotations
@@ -17,8 +23,15 @@ from urllib.parse import urlencode, urlsplit
 
 import requests
 import structlog
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
-from sync.errors import FatalTrackerError, RetriableTrackerError, SkippableIssueError
+from config.secrets import redact_userinfo
+from sync.errors import (
+    FatalTrackerError,
+    OutcomeUnknownError,
+    RetriableTrackerError,
+    SkippableIssueError,
+)
 
 __all__ = ["Redactor", "RetryPolicy", "RetryingHttp", "error_text"]
 
@@ -30,6 +43,7 @@ _HINTS = {
     404: "check the base URL and the issue key / project in the scope",
     410: "this Jira API was removed; upgrade sla-sync",
 }
+_IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 _AUTH_HEADER = re.compile(r"(?i)\b(authorization|cookie)(['\"]?\s*[:=]\s*['\"]?)[^'\",}\n]+")
 _SCHEME_TOKEN = re.compile(r"(?i)\b(basic|bearer)\s+[A-Za-z0-9+/=._~-]{8,}")
 
@@ -49,6 +63,7 @@ class Redactor:
         """Return `text` with secrets and credential-looking headers replaced by ***."""
         for s in self._secrets:
             text = text.replace(s, "***")
+        text = redact_userinfo(text)
         text = _AUTH_HEADER.sub(r"\1\2***", text)
         return _SCHEME_TOKEN.sub(r"\1 ***", text)
 
@@ -112,6 +127,22 @@ def _missing_hint(response: requests.Response, shown: str, default: str, name: s
     return default
 
 
+class _Unreadable(Exception):
+    """A 2xx answer whose JSON body is cut short or malformed (a proxy, a dropped connection)."""
+
+
+def _may_have_been_sent(exc: requests.RequestException) -> bool:
+    """False only when the request surely never reached the server (no connection made)."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return False
+    if isinstance(exc, requests.ReadTimeout):
+        return True
+    # requests wraps urllib3's MaxRetryError(reason=...) for failures to connect.
+    cause = exc.args[0] if exc.args else None
+    reason = getattr(cause, "reason", cause)
+    return not isinstance(reason, NewConnectionError | ConnectTimeoutError)
+
+
 def _retry_after(response: requests.Response) -> float | None:
     value = response.headers.get("Retry-After", "").strip()
     try:
@@ -159,36 +190,55 @@ class RetryingHttp:
         params: Mapping[str, Any] | None = None,
         json: Any = None,
         skippable_key: str | None = None,
+        idempotent: bool | None = None,
     ) -> Any:
         """Send one request with retries; return the decoded JSON body (None when empty).
 
         With `skippable_key`, a 400 answer becomes `SkippableIssueError(skippable_key, ...)`.
+        `idempotent` (default: by method) says whether sending it twice is harmless; when
+        not, an answer lost after sending raises `OutcomeUnknownError` instead of a retry.
         """
         shown = self._redact(f"{method} {url}{'?' + urlencode(params) if params else ''}")
+        once = not (method.upper() in _IDEMPOTENT if idempotent is None else idempotent)
         started, attempt = self._clock(), 0
         while True:
             attempt += 1
-            response, failure = self._send(method, url, params, json)
+            response, failure, maybe_sent = self._send(method, url, params, json)
+            hinted = None
             if response is not None:
                 if self._on_response:
                     self._on_response(response.status_code)
-                if response.ok:
-                    return self._body(response, shown)
                 status = response.status_code
-                if status != 429 and status < 500:
+                if response.ok:
+                    try:
+                        return self._body(response, shown)
+                    except _Unreadable:
+                        failure = f"HTTP {status} with a truncated or malformed JSON body"
+                elif status != 429 and status < 500:
                     raise self._client_error(status, response, shown, skippable_key)
-                failure = f"HTTP {status}"
-                hinted = _retry_after(response) if status == 429 else None
-            else:
-                hinted = None
+                else:
+                    failure = f"HTTP {status}"
+                    hinted = _retry_after(response) if status == 429 else None
+                maybe_sent = status != 429  # a 429 was refused before any processing
+            if once and maybe_sent:
+                raise OutcomeUnknownError(
+                    f"{shown} -> {failure} after the request was sent: it may have taken "
+                    "effect, so it is not repeated blindly",
+                    status=response.status_code if response is not None else None,
+                    url=shown,
+                ) from None
             delay = self._delay(attempt, hinted)
             elapsed = self._clock() - started
             if attempt >= self.policy.max_attempts or elapsed + delay > self.policy.max_total:
                 status = response.status_code if response is not None else None
+                why = (
+                    f"{self.tracker_title} (or a proxy in front of it) cuts its answers short"
+                    if "malformed" in failure
+                    else f"{self.tracker_title} is overloaded or unreachable"
+                )
                 raise RetriableTrackerError(
                     f"{shown} still failing after {attempt} attempts in {elapsed:.0f}s "
-                    f"(last: {failure}); {self.tracker_title} is overloaded or unreachable, "
-                    "retry later",
+                    f"(last: {failure}); {why}, retry later",
                     status=status,
                     url=shown,
                 ) from None
@@ -203,18 +253,19 @@ class RetryingHttp:
 
     def _send(
         self, method: str, url: str, params: Mapping[str, Any] | None, body: Any
-    ) -> tuple[requests.Response | None, str]:
+    ) -> tuple[requests.Response | None, str, bool]:
+        """(response, failure, whether a failed request may have reached the server)."""
         try:
-            return self.session.request(method, url, params=params, json=body), ""
+            return self.session.request(method, url, params=params, json=body), "", True
         except (requests.ConnectionError, requests.Timeout) as exc:
             # Only the class name: str(exc) can carry the full URL and proxy details.
-            return None, type(exc).__name__
+            return None, type(exc).__name__, _may_have_been_sent(exc)
         except Exception as exc:
             # pycontribs' ResilientSession raises JIRAError for non-2xx answers; its str()
             # includes request headers, so only its `.response` is used.
             response = getattr(exc, "response", None)
             if isinstance(response, requests.Response):
-                return response, ""
+                return response, "", True
             raise
 
     def _body(self, response: requests.Response, shown: str) -> Any:
@@ -230,6 +281,8 @@ class RetryingHttp:
             return response.json()
         except ValueError:
             kind = response.headers.get("Content-Type", "unknown content")
+            if "json" in kind.lower():
+                raise _Unreadable from None  # JSON cut short: a transient fault, retried
             raise FatalTrackerError(
                 f"{shown} -> HTTP {response.status_code} with {kind}, not JSON: {self.hints[404]} "
                 f"(an SSO page or proxy answered instead of {self.tracker_title}?)",

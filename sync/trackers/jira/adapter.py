@@ -27,6 +27,7 @@ from sync.ports import FieldKind, Page, SearchQuery, SilentWrites
 from sync.trackers.http import Redactor, RetryingHttp, RetryPolicy
 from sync.trackers.jira import admin, comments
 from sync.trackers.jira import options as options_api
+from sync.trackers.jira import scope as scope_check
 from sync.trackers.jira.history import JiraHistories
 from sync.trackers.jira.jql import JqlTime, jql_for
 from sync.trackers.jira.search import JiraSearch
@@ -247,6 +248,10 @@ class JiraTracker:
         """One issue, fresh, with its complete history and field names."""
         fields = ",".join(dict.fromkeys([*field_ids, "updated"]))
         return self._search.fetch(key, fields, cloud=self.is_cloud)
+
+    def in_scope(self, key: str, scope: str) -> bool:
+        """Whether the scope JQL selects the issue (one-row search)."""
+        return scope_check.in_scope(self._http, self._url, key, scope, cloud=self.is_cloud)
 
     # -- writes -----------------------------------------------------------------------------
 

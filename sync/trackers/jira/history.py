@@ -74,7 +74,7 @@ class JiraHistories:
                     if token:
                         body["nextPageToken"] = token
                     return self._http.request(
-                        "POST", self._url("api/3/changelog/bulkfetch"), json=body
+                        "POST", self._url("api/3/changelog/bulkfetch"), json=body, idempotent=True
                     )
 
                 for page in token_pages(bulk, what="POST /rest/api/3/changelog/bulkfetch"):

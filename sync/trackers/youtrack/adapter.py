@@ -25,6 +25,7 @@ from sync.ports import FieldKind, Page, SearchQuery, SilentWrites
 from sync.trackers.http import Redactor, RetryPolicy
 from sync.trackers.paging import skip_top_pages
 from sync.trackers.youtrack import admin
+from sync.trackers.youtrack import scope as scope_check
 from sync.trackers.youtrack.http import YouTrackHttp, api_base, query_for
 from sync.trackers.youtrack.reads import IssueReader
 from sync.trackers.youtrack.tags import TagBook
@@ -212,6 +213,10 @@ class YouTrackTracker:
     ) -> RawIssue:
         """One issue, fresh, with its complete activity history."""
         return self._reads.fetch(key, field_ids)
+
+    def in_scope(self, key: str, scope: str) -> bool:
+        """Whether the scope query selects the issue (one-row search)."""
+        return scope_check.in_scope(self._http, self._url, key, scope)
 
     def update(
         self,
