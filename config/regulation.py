@@ -18,6 +18,7 @@ from pydantic import (
 )
 
 from config.calendar_config import CalendarModel, CalendarPatch
+from config.escalations import Escalation
 from config.notifications import Notifications
 from sla import (
     BusinessCalendar,
@@ -108,6 +109,15 @@ class _Regulation(_Strict):
     metrics: list[_Metric] = Field(min_length=1)
     policies: list[_CustomerPolicy] = Field(default_factory=list)
     notifications: Notifications = Field(default_factory=Notifications)
+    escalations: list[Escalation] = Field(default_factory=list)
+
+    @field_validator("escalations")
+    @classmethod
+    def _unique(cls, rules: list[Escalation]) -> list[Escalation]:
+        names = [r.name for r in rules]
+        if dup := sorted({n for n in names if names.count(n) > 1}):
+            raise ValueError(f"rule names used once each, not {dup}")
+        return rules
 
 
 @dataclass(frozen=True, eq=False)
@@ -118,6 +128,7 @@ class Regulation:
     policies: PolicySet
     names: Mapping[str, Mapping[str, str]]
     notifications: Notifications = field(default_factory=Notifications)
+    escalations: tuple[Escalation, ...] = ()
 
     def name_of(self, kind: str, code: str) -> str:
         """The regulation's word for a code, e.g. name_of("resolutions", "resolved")."""
@@ -223,7 +234,13 @@ def _build(file: Path, model: _Regulation) -> Regulation:
         "channels": {k.value: v.name for k, v in model.channels.items()},
         "lines": {k.value: v.name for k, v in model.lines.items()},
     }
-    return Regulation(file, PolicySet(default, by_customer), names, model.notifications)
+    return Regulation(
+        file,
+        PolicySet(default, by_customer),
+        names,
+        model.notifications,
+        tuple(model.escalations),
+    )
 
 
 def _metric(m: _Metric, targets: TargetsTable, where: str) -> Metric:

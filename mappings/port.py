@@ -180,3 +180,11 @@ class TrackerMapping(Protocol):
     def field_kind(self, fdef: FieldDef) -> str:
         """The field's type in the words of `field_kinds` ("" when unknown)."""
         ...
+
+    def encode_text(self, fdef: FieldDef, text: str) -> Any:
+        """An option or text value as the tracker's write takes it (escalation `set_field`)."""
+        ...
+
+    def mention(self, person: Person | None) -> str:
+        """How a comment mentions a person so the tracker notifies them ("" for nobody)."""
+        ...

@@ -56,6 +56,16 @@ class NoticeTable:
         )
         return {r[0]: NoticeRow(*r) for r in rows}
 
+    def escalations(self, tracker: str, key: str) -> list[tuple[NoticeRow, int]]:
+        """The escalation actions recorded for an issue, with when each last moved."""
+        rows = self._f.all(
+            f"SELECT {_NOTICE_COLS}, at_us FROM notices WHERE tracker=? AND key=? "
+            "AND event LIKE 'esc:%' ORDER BY at_us, event",
+            tracker,
+            key,
+        )
+        return [(NoticeRow(*r[:-1]), r[-1]) for r in rows]
+
     def open_notices(self, tracker: str, key: str) -> list[NoticeRow]:
         """Notifications of an issue not yet sent nor given up ('pending', 'sending')."""
         rows = self._f.all(

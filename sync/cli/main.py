@@ -115,6 +115,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     """Explain one issue's SLA: from the tracker, or offline from a saved file."""
     regulation = load_regulation(args.regulation)
     now = _now(args)
+    escalation_lines: list[str] = []
     if args.file:
         result = _explain_file(args, regulation, now)
     else:
@@ -124,7 +125,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
         app = App(_settings(args), clock=lambda: now)
         runner = app.runner(args.tracker)
-        result = runner.explain(args.key)
+        result, escalation_lines = runner.explain_with_escalations(args.key)
         app.close()
     if getattr(args, "html", False):
         from sync.cli.report import write_explain_html
@@ -138,6 +139,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
         calendar = policy_named(regulation.policies, result.policy).calendar
         print(render.explain_text(result))
         for line in render.calendar_notes(result, calendar):
+            print(line)
+        for line in escalation_lines:
             print(line)
     return EXIT_OK
 

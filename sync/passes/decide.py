@@ -21,7 +21,8 @@ from sla import ClockState, Policy, SlaResult, compute
 from sla.instant import to_us
 from sync.adapters.store import IssueState, NoticeRow
 from sync.binding import Binding
-from sync.passes import notices
+from sync.passes import escalations, notices
+from sync.passes.escalations import EscalationRules
 from sync.passes.notices import NoticeRules
 
 __all__ = [
@@ -58,6 +59,7 @@ class Rules:
     hours_refresh: timedelta
     breach_comment: bool | None  # None: as the mapping profile says
     notices: NoticeRules
+    escalations: EscalationRules | None = None  # None: no rule enabled
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,21 @@ def decide(
         rules.notices,
     )
     p.lines += notices.lines(p.notices)
+    upcoming: list[int] = []
+    if rules.escalations is not None:
+        fired = escalations.plan(
+            raw.key,
+            ev.mapped,
+            result,
+            ev.policy,
+            prior.notices,
+            prior.first_pass,
+            rules.escalations,
+        )
+        p.notices += fired
+        p.lines += escalations.lines(fired)
+        upcoming = [to_us(at) for _, at in escalations.ahead(ev.mapped, result, ev.policy,
+                                                              rules.escalations)]  # fmt: skip
     # A pass holds every plan until it writes: keep the few numbers the store needs, and the
     # full result (segments and all) only when the caller shows it.
     p.state, p.breached = result.state.value, result.breached
@@ -171,6 +188,9 @@ def decide(
     p.check_us = next_check(
         result, ev.policy, p.hours_written_us if writes_hours else None, rules.hours_refresh
     )
+    # The sweep recomputes at the next escalation point too, so a rule fires within one sweep.
+    if upcoming:
+        p.check_us = min([*upcoming, *([p.check_us] if p.check_us is not None else [])])
     p.result = result if keep_result else None
     return p
 
@@ -184,6 +204,9 @@ def changed_by_someone_else(raw: RawIssue, seen: IssueState | None, rules: Rules
     own_fields = m.own_write_fields(b.profile, b.catalog)
     w = b.profile.write
     own_labels = [lb for lb in (w.label_breached, w.label_at_risk) if lb]
+    if rules.escalations is not None:  # labels and fields our escalation rules set
+        own_labels += rules.escalations.labels()
+        own_fields = own_fields | rules.escalations.fields()
     for h in reversed(raw.histories):
         at = m.history_time(h)
         if at is None or to_us(at) <= seen.seen_updated_us:

@@ -27,7 +27,8 @@ from sync.adapters.mailer import Mailer, MailError, valid_address
 from sync.adapters.store import NoticeRow, StateStore
 from sync.binding import Binding
 from sync.errors import OutcomeUnknownError
-from sync.passes.notices import NEW, OPEN, SUPERSEDE
+from sync.passes.escalations import SKIPPED
+from sync.passes.notices import CLOSURE, NEW, OPEN, SUPERSEDE
 from sync.ports import Tracker
 
 __all__ = ["Delivery", "Effects", "deliver", "post_comment_once"]
@@ -75,6 +76,10 @@ def deliver(fx: Effects, key: str, notices: Sequence[NoticeRow]) -> Delivery:
         if n.state == SUPERSEDE:
             store.mark_notice(tracker, key, n.event, "superseded", fx.now_us(), only_open=True)
             continue
+        if n.state == SKIPPED:  # reached before sla-sync looked: remembered, never sent
+            store.add_notice(tracker, key, n, fx.now_us())
+            store.mark_notice(tracker, key, n.event, SKIPPED, fx.now_us(), only_open=True)
+            continue
         if n.state == NEW:
             store.add_notice(tracker, key, n, fx.now_us())
         # The row as recorded now: another pass may have sent it since this plan was made.
@@ -83,6 +88,8 @@ def deliver(fx: Effects, key: str, notices: Sequence[NoticeRow]) -> Delivery:
             continue
         if fresh.channel == "comment":
             d.sent += _comment(fx, key, fresh)
+        elif fresh.channel in ("label", "field"):
+            d.sent += _set(fx, key, fresh, d)
         else:
             d.sent += _email(fx, key, fresh, d)
     return d
@@ -123,18 +130,42 @@ def _comment(fx: Effects, key: str, n: NoticeRow) -> bool:
     return posted
 
 
+def _set(fx: Effects, key: str, n: NoticeRow, d: Delivery) -> bool:
+    """An escalation's label or field value: an idempotent write, so at-least-once is fine."""
+    store, name, b = fx.store, fx.tracker_name, fx.binding
+    fields: dict[str, object] = {}
+    if n.channel == "field":
+        found = b.catalog.matches(n.recipient or "")
+        if len(found) != 1:
+            why = f"no single field named {n.recipient!r} in the tracker"
+            store.mark_notice(name, key, n.event, "failed", fx.now_us(), attempts=0, error=why)
+            d.problems.append(f"escalation {n.event} not done: {why}")
+            return False
+        fields[found[0].id] = b.mapping.encode_text(found[0], n.body)
+    if not store.claim_notice(name, key, n.event, n.state, fx.now_us(), n.attempts + 1):
+        return False  # taken by another pass meanwhile
+    labels = [n.body] if n.channel == "label" else []
+    fx.tracker.update(key, fields, labels_add=labels)
+    store.mark_notice(name, key, n.event, "sent", fx.now_us())
+    return True
+
+
+def _what(n: NoticeRow) -> str:
+    return "closure e-mail" if n.event.startswith(CLOSURE) else f"escalation e-mail {n.event}"
+
+
 def _email(fx: Effects, key: str, n: NoticeRow, d: Delivery) -> bool:
     store, name, mailer = fx.store, fx.tracker_name, fx.mailer
     now = fx.clock()
     if mailer is None:  # SMTP was configured when it was planned, not any more: keep it
-        d.problems.append(f"closure e-mail pending: no SMTP relay configured ({n.event})")
+        d.problems.append(f"{_what(n)} pending: no SMTP relay configured")
         return False
     if not valid_address(n.recipient):
         # Permanent: a retry would send to the same address. The tracker field is fixed by
         # a human; the record stays as 'failed' and is reported once.
         why = f"malformed address {n.recipient!r}" if n.recipient else "no address in request"
         store.mark_notice(name, key, n.event, "failed", to_us(now), attempts=0, error=why)
-        d.problems.append(f"closure e-mail not sent: {why}")
+        d.problems.append(f"{_what(n)} not sent: {why}")
         return False
     attempts = n.attempts + 1
     if not store.claim_notice(name, key, n.event, n.state, to_us(now), attempts):
@@ -150,7 +181,7 @@ def _email(fx: Effects, key: str, n: NoticeRow, d: Delivery) -> bool:
         state = "failed" if gave_up else "pending"
         store.mark_notice(name, key, n.event, state, fx.now_us(), attempts=kept, error=exc.reason)
         verb = "failed" if gave_up else "pending, retried next pass"
-        d.problems.append(f"closure e-mail to {n.recipient} {verb}: {exc.reason}")
+        d.problems.append(f"{_what(n)} to {n.recipient} {verb}: {exc.reason}")
         return False
     store.mark_notice(name, key, n.event, "sent", fx.now_us(), attempts=attempts)
     return True

@@ -27,6 +27,7 @@ from sync.adapters.mailer import Mailer
 from sync.adapters.store import IssueState, StateStore
 from sync.binding import Binding, lookback_start
 from sync.errors import SkippableIssueError
+from sync.passes import escalations
 from sync.passes.apply import apply
 from sync.passes.decide import (
     BREACH_COMMENT,
@@ -39,6 +40,7 @@ from sync.passes.decide import (
     is_duplicate,
 )
 from sync.passes.deliver import Effects
+from sync.passes.escalations import EscalationRules
 from sync.passes.notices import NoticeRules
 from sync.passes.outcome import IssueOutcome, PassOptions, PassReport
 from sync.passes.scope import ScopeCheck
@@ -76,6 +78,18 @@ class Runner:
             regulation.notifications,
             mailer.s.from_address if mailer else None,
             regulation.name_of,
+        )
+        enabled = tuple(r for r in regulation.escalations if r.enabled)
+        self._escalations = (
+            EscalationRules(
+                binding.name,
+                enabled,
+                mailer.s.from_address if mailer else None,
+                regulation.name_of,
+                binding.mapping.mention,
+            )
+            if enabled
+            else None
         )
         self._catalog_ready = False
         self._calendar_warned: set[str] = set()
@@ -159,9 +173,26 @@ class Runner:
 
     def explain(self, key: str) -> SlaResult:
         """The SLA result of one issue, read-only."""
+        return self.explain_with_escalations(key)[0]
+
+    def explain_with_escalations(self, key: str) -> tuple[SlaResult, list[str]]:
+        """The SLA result of one issue and its escalations: fired (when) and ahead (when)."""
         self._start()
         raw = self.b.tracker.fetch(key, self.b.read_field_ids(), self.b.history_field_ids())
-        return self._evaluate(raw, self.clock()).result
+        ev = self._evaluate(raw, self.clock())
+        if self._escalations is None:
+            return ev.result, []
+        zone = ev.policy.calendar.zone
+        done = [
+            f"escalation {n.event.split(':')[1]} ({n.channel}): {n.state} "
+            f"{datetime.fromtimestamp(at / 1e6, zone):%Y-%m-%d %H:%M}"
+            for n, at in self.store.escalations(self.b.name, key)
+        ]
+        ahead = [
+            f"escalation {rule}: ahead, at {at.astimezone(zone):%Y-%m-%d %H:%M}"
+            for rule, at in escalations.ahead(ev.mapped, ev.result, ev.policy, self._escalations)
+        ]
+        return ev.result, done + ahead
 
     # -- internals ----------------------------------------------------------------------
 
@@ -206,6 +237,7 @@ class Runner:
             self.options.hours_refresh,
             self.options.breach_comment,
             self._notice_rules,
+            self._escalations,
         )
 
     def _prior(self, key: str, seen: IssueState | None) -> Prior:
