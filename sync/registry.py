@@ -85,6 +85,9 @@ class TrackerKind:
     read_issue_file: Callable[[Any], RawIssue]
     webhook: WebhookIntake | None = None
     sandbox: SandboxLink | None = None
+    # (base URL, issue key) -> the issue's page in the tracker's web UI, for links people
+    # follow (the live view, `report --open`); None: the kind has no such page.
+    issue_url: Callable[[str, str], str] | None = None
 
 
 def register(kind: TrackerKind) -> TrackerKind:
