@@ -30,6 +30,7 @@ from sync.adapters.queue import EventQueue
 from sync.composition import App, _utc_now
 from sync.errors import ListenError
 from sync.service.commands import Command, RecomputeIssue, Service, Sweep, SyncSince
+from sync.service.live import LiveView
 from sync.service.metrics import Metrics
 from sync.service.scheduler import Scheduler
 from sync.service.worker import Worker
@@ -82,7 +83,8 @@ class Runtime:
         self.queue = EventQueue(settings.state_path)
         self.metrics.watch_store(settings.state_path, self.service.trackers)
         self.metrics.watch_queue(self.queue.depth)
-        self.wsgi = WebhookApp(self.service, self.queue, self.metrics, s)
+        live = LiveView(settings, self.app.regulation, clock, self.service.monotonic)
+        self.wsgi = WebhookApp(self.service, self.queue, self.metrics, s, live)
         self.worker = Worker(
             self.queue, self.service.handle, s.coalesce_seconds, s.seen_ids_hours * 3600
         )
