@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-__all__ = ["MONTHS", "WORDS", "duration", "month_name", "w"]
+__all__ = ["MONTHS", "STRIP", "WORDS", "duration", "hours", "month_name", "strip_word", "w"]
 
 WORDS: Mapping[str, str] = {
     "title": "Открытые заявки: SLA",
@@ -68,6 +68,19 @@ WORDS: Mapping[str, str] = {
     "count": "заявок",
 }
 
+# The timeline strip's own words (`render_svg.timeline_strip_svg(say=...)`) and its legend.
+STRIP: Mapping[str, str] = {
+    "target": "норматив",
+    "h": "ч",
+    "of": "из",
+    "not reached": "не достигнут",
+    "counted": "учтено",
+    "over": "учтено сверх норматива",
+    "paused": "уточнение (пауза)",
+    "stopped": "выполнена",
+    "off": "нерабочее время",
+}
+
 MONTHS = (
     "январь", "февраль", "март", "апрель", "май", "июнь",
     "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
@@ -78,6 +91,16 @@ def w(key: str, **values: object) -> str:
     """The page's word or phrase for `key` (the key itself when it has none)."""
     text = WORDS.get(key, key)
     return text.format(**values) if values else text
+
+
+def strip_word(text: str) -> str:
+    """The timeline strip's word for `text` (the text itself when it has none)."""
+    return STRIP.get(text, text)
+
+
+def hours(seconds: float) -> str:
+    """Hours with two decimals and a decimal comma: "13,50"."""
+    return f"{seconds / 3600:.2f}".replace(".", ",")
 
 
 def month_name(year: int, month: int) -> str:

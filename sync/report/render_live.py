@@ -52,16 +52,17 @@ color:#fff;background:#2f6fb3}
 .rk{font-weight:600;white-space:nowrap}.rk small{font-weight:400;color:#56606b}
 a.sla{font-size:12px;margin-left:6px}
 .up{color:#1e8449}.down{color:#c0392b}
-@media (max-width:720px){
+@media (max-width:900px){
 body{padding:10px}
 table.open thead{display:none}
 table.open,table.open tbody,table.open tr,table.open td{display:block;width:auto}
 table.open{background:none}
 table.open tr{background:#fff;margin:0 0 10px;border:1px solid #d5dae0;border-radius:6px;
-padding:6px 10px}
+padding:6px 10px;display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:2px 12px}
 table.open td{border:none;padding:2px 0;background:none !important;box-shadow:none !important}
-table.open td.num{text-align:left}
+table.open td.num{text-align:left;white-space:normal}
 table.open td[data-label]::before{content:attr(data-label) ": ";color:#56606b;font-size:12px}
+table.open td.k::before,table.open td.s::before{content:none}table.open td.k{font-size:16px}
 tr.breached{border-left:6px solid #c0392b !important}
 tr.at_risk{border-left:6px solid #e59b2e !important}
 }
@@ -110,8 +111,8 @@ def _row(m: LiveModel, row: LiveRow, name_of: NameOf, details: bool) -> str:
         key_html += f' <a class="sla" href="{escape(href)}">{escape(w("details"))}</a>'
     state = row.state
     cells = [
-        _cell(w("key"), f'<span class="rk">{key_html}</span>'),
-        _cell(w("state"), f'<span class="badge {state}">{escape(w(state))}</span>'),
+        _cell(w("key"), f'<span class="rk">{key_html}</span>', "k"),
+        _cell(w("state"), f'<span class="badge {state}">{escape(w(state))}</span>', "s"),
         _cell(w("left"), escape(_left(row)), "num left"),
         _cell(w("due"), escape(_when(r.due_us, m.zone)), "num"),
         _cell(w("priority"), escape(name_of("priorities", r.priority))),

@@ -7,10 +7,9 @@ from collections.abc import Callable
 from html import escape
 
 from sla import BusinessCalendar, SlaResult
-from sync.report.live_words import duration, w
-from sync.report.render_html import request_block
+from sync.report.live_words import duration, hours, strip_word, w
 from sync.report.render_live import document
-from sync.report.render_svg import legend_html
+from sync.report.render_svg import COLOURS, LEGEND, timeline_strip_svg
 
 __all__ = ["problem_page", "request_page"]
 
@@ -48,13 +47,34 @@ def _segments(result: SlaResult, calendar: BusinessCalendar, name_of: NameOf) ->
             f"<td>{escape(name_of('priorities', s.priority.value))}</td>"
             f"<td>{escape(name_of('lines', s.line.value))}</td>"
             f"<td>{escape(w(s.clock.value))}</td>"
-            f'<td class="num">{s.business_seconds / 3600:.2f}</td>'
-            f'<td class="num">{s.counted_seconds / 3600:.2f}</td></tr>'
+            f'<td class="num">{hours(s.business_seconds)}</td>'
+            f'<td class="num">{hours(s.counted_seconds)}</td></tr>'
         )
     return (
         f'<h2>{escape(w("segments"))}</h2><table class="segments"><thead><tr>{th}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
+
+
+def _legend() -> str:
+    items = "".join(
+        f'<span class="key"><i style="background:{COLOURS[k]}"></i>{escape(strip_word(k))}</span>'
+        for k, _ in LEGEND
+    )
+    return f'<p class="legend">{items}<span class="key"><b>┃</b> {strip_word("target")}</span></p>'
+
+
+def _strip(result: SlaResult, calendar: BusinessCalendar, name_of: NameOf) -> str:
+    """The strip with one line of figures above it (as `explain --html`, in these words)."""
+    facts = (
+        f"{name_of('priorities', result.priority.value)}, {name_of('lines', result.line.value)}"
+        f" — {strip_word('counted')} {hours(result.elapsed_seconds)} ч {strip_word('of')} "
+        f"{result.target_hours:g} ч, {strip_word('paused')} {hours(result.paused_seconds)} ч"
+    )
+    if result.breached_at:
+        facts += f" — {w('breached')} {result.breached_at.astimezone(calendar.zone):%d.%m.%Y %H:%M}"
+    svg = timeline_strip_svg(result, calendar, name_of=name_of, say=strip_word)
+    return f'<div class="req"><p>{escape(facts)}</p>{svg}</div>'
 
 
 def request_page(
@@ -82,7 +102,7 @@ def request_page(
         f"{escape(w('left'))}: <b>{escape(left_text)}</b></p>"
     )
     body = (
-        f"{head}{_STRIP_CSS}{legend_html()}{request_block(result, calendar, name_of)}"
+        f"{head}{_STRIP_CSS}{_legend()}{_strip(result, calendar, name_of)}"
         f"{_segments(result, calendar, name_of)}"
     )
     return document(f"{result.key} — SLA", body)

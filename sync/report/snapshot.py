@@ -158,8 +158,8 @@ def as_of(req: OpenRequest, calendar: BusinessCalendar, now_us: int) -> LiveRow:
 
 
 def by_time_left(rows: Iterable[LiveRow]) -> list[LiveRow]:
-    """Least time left first (the most overdue on top); ties by tracker and key."""
-    return sorted(rows, key=lambda r: (r.left_us, r.request.tracker, _key_order(r.request.key)))
+    """Least time left first (the most overdue on top); ties by key, then tracker."""
+    return sorted(rows, key=lambda r: (r.left_us, _key_order(r.request.key), r.request.tracker))
 
 
 def _key_order(key: str) -> tuple[str, int]:
