@@ -12,6 +12,7 @@ from config.settings import Settings
 from mappings.plain import parse_instant
 from sla import ConfigError, Policy, PolicySet, SlaResult
 from sync.binding import Binding, connect
+from sync.cli.report_open import add_open_arguments, assignee_report, run_open_report
 from sync.report.aggregate import closed_requests, flips
 from sync.report.collect import collect
 from sync.report.render_html import explain_html, report_html
@@ -22,14 +23,15 @@ EXIT_OK, EXIT_FAILED = 0, 1
 
 def add_report_arguments(p: argparse.ArgumentParser) -> None:
     """The options of `sla-sync report`."""
-    p.add_argument("--since", required=True, help="first day (YYYY-MM-DD) or ISO instant")
-    p.add_argument("--until", required=True, help="last day, inclusive, or ISO instant (excl.)")
+    p.add_argument("--since", help="first day (YYYY-MM-DD) or ISO instant (not with --open)")
+    p.add_argument("--until", help="last day, inclusive, or ISO instant (excl.; not with --open)")
     p.add_argument("--tracker", help="configured tracker name (default: all of them)")
     p.add_argument("--customer", help="only this customer (case-insensitive)")
     p.add_argument("--format", choices=["table", "csv", "html"], default="table")
     p.add_argument("--out", help="write to this file instead of standard output")
     p.add_argument("--policy", help="what-if: another regulation YAML, compared side by side")
     p.add_argument("--now", help="ISO-8601 instant with offset (default: now)")
+    add_open_arguments(p)
 
 
 def window_bound(text: str, policy: Policy, what: str, end: bool) -> datetime:
@@ -62,6 +64,10 @@ def run_report(
     bindings: list[Binding] | None = None,
 ) -> int:
     """Collect, aggregate and render; never writes to the tracker."""
+    if args.open:
+        return run_open_report(args, settings, now)
+    if not (args.since and args.until):
+        raise ConfigError("report", "--since/--until", "both (or --open for open requests)")
     regulation = load_regulation(settings.regulation)
     default = regulation.policies.default
     since = window_bound(args.since, default, "--since", end=False)
@@ -75,7 +81,11 @@ def run_report(
     title = f"SLA compliance, closed {since:%Y-%m-%d %H:%M} – {until:%Y-%m-%d %H:%M}"
     if args.customer:
         title += f", customer {args.customer}"
-    if args.policy:
+    if args.group == "assignee":
+        if args.policy:
+            raise ConfigError("report", "--group assignee", "no --policy (what-if is per customer)")
+        text = assignee_report(base, got.assignees, regulation, title, args.format)
+    elif args.policy:
         other_reg = load_regulation(args.policy)
         other = closed_requests(got.timelines, other_reg.policies, since, until, args.customer)
         names = _names(regulation, other_reg)

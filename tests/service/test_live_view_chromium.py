@@ -10,7 +10,6 @@ and phone widths) for people to look at.
 
 from __future__ import annotations
 
-import re
 import struct
 import subprocess
 import urllib.error
@@ -23,28 +22,15 @@ from pathlib import Path
 import pytest
 
 from sandbox import start_sandbox
+from tests.demo_notes import demo_notes
 from tests.service.helpers import ROOT, SECRET, ServiceProcess, settings_yaml, wait_until
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "tests" / "artifacts"
 TOKEN = "demo-live-token-0123456789"
-DEMO = ROOT / "sandbox" / "scenarios" / "demo.yaml"
-NOTE = re.compile(
-    r"# (SUP-\d+):.*?\n\s*#\s+at now: (running|paused|stopped), ~([\d.]+) of ([\d.]+) "
-    r"business h .*?-> ([A-Z ]+|ok|closed)"
-)
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="headless Chromium check: /usr/bin/chromium is not installed"
 )
-
-
-def demo_notes() -> dict[str, tuple[str, float, str]]:
-    """Per open request: (clock state, hours left by the note, verdict)."""
-    out = {}
-    for key, state, counted, target, verdict in NOTE.findall(DEMO.read_text(encoding="utf-8")):
-        if state != "stopped":
-            out[key] = (state, float(target) - float(counted), verdict.strip())
-    return out
 
 
 class Rows(HTMLParser):
