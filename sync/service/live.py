@@ -106,6 +106,13 @@ class LiveView:
                 self._store = SqliteLiveStore(self.path)
             return self._store
 
+    def close(self) -> None:
+        """Close the read model's connection, if it was opened."""
+        with self._opening:
+            if self._store is not None:
+                self._store.close()
+                self._store = None
+
     def handle(self, method: str, raw_path: str, environ: Mapping[str, Any]) -> Response:
         """Answer one request for /live or /live/…; 404 when the view is off."""
         if not self.on:

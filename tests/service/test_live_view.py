@@ -15,6 +15,8 @@ from urllib.parse import quote
 
 import pytest
 import structlog
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pydantic import SecretStr
 
 from config.settings import ServiceSettings, Settings, TrackerSettings
@@ -251,3 +253,18 @@ def test_the_page_of_an_empty_store_says_so(tmp_path):
     finally:
         memory_tracker.unregister()
     assert "Открытых заявок нет." in html and rows(html) == []
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    path=st.lists(st.text(min_size=0, max_size=12), max_size=4).map("/".join),
+    method=st.sampled_from(["GET", "HEAD", "POST", "DELETE", "OPTIONS"]),
+    auth=st.sampled_from([None, BEARER, "Bearer x", basic("anna", PASSWORD), "Basic ???"]),
+    query=st.text(max_size=40),
+)
+def test_no_request_under_live_gets_a_server_error(tmp_path, world, path, method, auth, query):
+    app = on(tmp_path, world[1])
+    status, _, _ = call(app, "/live/" + path, method=method, auth=auth, query=query)
+    assert status in (200, 301, 401, 404, 405)
