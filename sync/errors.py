@@ -5,6 +5,8 @@ fatal      -- 401/403/404 and other 4xx from the tracker: stop, name the URL and
 skippable  -- one issue's data is bad or unmapped: record it, go on, exit 1 at the end;
 config     -- a wrong configuration file or setting: exit 2 naming the file and key.
 Messages never carry tokens, headers or passwords.
+
+The exit codes of every command are defined here and documented in the README ("Exit codes").
 """
 
 from __future__ import annotations
@@ -14,6 +16,12 @@ from enum import StrEnum
 from sla.errors import ConfigError, SlaError
 
 __all__ = [
+    "EXIT_BUG",
+    "EXIT_CONFIG",
+    "EXIT_FAILED",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_PIPE",
     "ConfigError",
     "ErrorKind",
     "FatalTrackerError",
@@ -21,8 +29,17 @@ __all__ = [
     "SkippableIssueError",
     "SyncError",
     "UnsupportedError",
+    "UsageError",
     "classify",
 ]
+
+# The documented exit codes of every command (README, "Exit codes").
+EXIT_OK = 0  # done
+EXIT_FAILED = 1  # done, but some issues failed (named on stderr), or the tracker failed
+EXIT_CONFIG = 2  # a configuration file, variable or option is wrong: nothing was done
+EXIT_BUG = 70  # an error sla-sync did not expect (a bug): one line, `--debug` shows more
+EXIT_INTERRUPTED = 130  # Ctrl-C
+EXIT_PIPE = 141  # the reader of the output went away (`| head`): the rest is not printed
 
 
 class SyncError(Exception):
@@ -63,6 +80,14 @@ class UnsupportedError(SyncError):
         super().__init__(message)
         self.steps = steps
         self.status = status
+
+
+class UsageError(ConfigError):
+    """A command-line mistake (an option's value, a missing configuration): one line, exit 2."""
+
+    def __init__(self, what: str, problem: str) -> None:
+        super().__init__(what, "", problem)
+        self.args = (f"{what}: {problem}" if what else problem,)
 
 
 class ErrorKind(StrEnum):
