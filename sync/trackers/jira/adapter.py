@@ -190,9 +190,17 @@ class JiraTracker:
         return admin.create_field(self._http, self._url, name, kind, options)
 
     def register_webhook(self, name: str, url: str, scope: str, secret: str | None) -> str:
-        """Create the admin webhook (`UnsupportedError` with manual steps without Administer)."""
+        """Create the admin webhook, replacing one to the same URL (`UnsupportedError` with
+        manual steps without Administer)."""
         return register_webhook(
-            self._http, self._url, name=name, url=url, scope=scope, secret=secret
+            self._http,
+            self._url,
+            name=name,
+            url=url,
+            scope=scope,
+            secret=secret,
+            # Only an http:// URL needs to know (serverInfo is read once, lazily).
+            cloud=not url.lower().startswith("https://") and self.is_cloud,
         )
 
     def silent_writes(self) -> SilentWrites:
