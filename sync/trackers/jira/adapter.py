@@ -82,6 +82,7 @@ class JiraTracker:
         api_token: str | None = None,
         pat: str | None = None,
         policy: RetryPolicy | None = None,
+        verify_tls: bool = True,
         **options: Any,
     ) -> JiraTracker:
         """Build the client: Cloud e-mail + API token (basic auth) or Data Center PAT (bearer)."""
@@ -97,6 +98,7 @@ class JiraTracker:
         # logging=False: the library's debug dumps include request headers.
         client = JIRA(
             server,
+            options={"verify": verify_tls},  # False: a self-signed Data Center certificate
             **auth,
             max_retries=0,
             get_server_info=False,

@@ -29,6 +29,7 @@ def connect(cfg: TrackerSettings, policy: RetryPolicy, on_response: Any = None) 
         deployment=_DEPLOYMENTS[cfg.deployment],
         on_response=on_response,
         page_size=cfg.page_size,
+        verify_tls=cfg.verify_tls,
     )
 
 
