@@ -118,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         # The reader went away (`| head`): say nothing more, and let Python's final flush
         # of standard output go nowhere instead of raising again.
-        with contextlib.suppress(OSError, ValueError):  # not a file: a test's capture
+        with contextlib.suppress(AttributeError, OSError, ValueError):  # not a file
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_PIPE
     except Exception as exc:
