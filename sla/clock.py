@@ -75,7 +75,9 @@ def compute(
             if policy.breach_final and final_breach_at is None:
                 then = round(m.targets.get(*_in_force(stretches, st, policy)) * 1e6)
                 if counted + business > then:
-                    final_breach_at = cal.add_business_us(st.start, then - counted)
+                    # A raise can put counted time over the new target at once: the breach
+                    # is then final from the stretch's start, not a negative amount earlier.
+                    final_breach_at = cal.add_business_us(st.start, max(then - counted, 0))
             counted += business
         elif st.action is _Action.PAUSE:
             paused += business
