@@ -25,8 +25,8 @@ def _machine() -> str:
 def _print_calendar(r: dict) -> None:
     print(
         f"\n(1) business-seconds queries, the same {r['intervals']:,} intervals (up to 90 days),"
-        f" same process, {engine.BLOCKS} interleaved blocks (ratio range over the blocks),"
-        " per CPU second"
+        f" same process, interleaved every {engine.PAIR} intervals, per CPU second (ratio range"
+        f" over {engine.BLOCKS} blocks)"
     )
     print(f"  sla.BusinessCalendar      {r['ours_qps']:>12,.0f} queries/s")
     for p in r["peers"]:
