@@ -18,7 +18,6 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 from sla import Line, Priority
 
 __all__ = [
-    "DEFAULT_ESCALATIONS",
     "ESCALATION_FIELDS",
     "Action",
     "EmailAction",
@@ -142,66 +141,3 @@ class Escalation(_Strict):
             and (not o.lines or line in o.lines)
             and (not o.customers or (customer or "").casefold().strip() in folded)
         )
-
-
-_MENTION = "{mention}"
-DEFAULT_ESCALATIONS: tuple[Escalation, ...] = tuple(
-    Escalation.model_validate(r)
-    for r in (
-        {
-            "name": "half-time",
-            "when": {"reached": 0.5},
-            "actions": [
-                {
-                    "comment": _MENTION + " по заявке {number} прошла половина срока решения: "
-                    "{elapsed} из {target} рабочих ч, срок — {due}."
-                }
-            ],
-        },
-        {
-            "name": "at-risk",
-            "when": {"reached": 0.8},
-            "actions": [
-                {
-                    "comment": _MENTION + " по заявке {number} израсходовано {share} срока "
-                    "решения ({elapsed} из {target} рабочих ч), осталось {remaining} ч, "
-                    "срок — {due}."
-                },
-                {
-                    "email": {
-                        "to": [ASSIGNEE],
-                        "subject": "Заявка {number}: осталось {remaining} рабочих ч",
-                        "body": "Заявка {number} ({priority}, {line}, {customer}): "
-                        "израсходовано {elapsed} из {target} рабочих ч, срок — {due}.\n",
-                    }
-                },
-            ],
-        },
-        {
-            "name": "breach",
-            "when": {"breach": True},
-            "actions": [
-                {
-                    "comment": _MENTION + " срок решения заявки {number} истёк {breached_at} "
-                    "({priority}, {line}, норматив {target} рабочих ч)."
-                },
-                {"label": "sla-escalated"},
-            ],
-        },
-        {
-            "name": "breach-plus-4h",
-            "when": {"after_breach_hours": 4},
-            "actions": [
-                {
-                    "email": {
-                        "to": ["support-lead@example.com"],
-                        "subject": "Заявка {number} просрочена более чем на 4 рабочих часа",
-                        "body": "Заявка {number} ({priority}, {line}, {customer}), "
-                        "исполнитель {assignee}: срок истёк {breached_at}, учтено {elapsed} "
-                        "из {target} рабочих ч.\n",
-                    }
-                }
-            ],
-        },
-    )
-)

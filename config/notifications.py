@@ -9,14 +9,20 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from sla import Resolution
 
-__all__ = ["TEMPLATE_FIELDS", "Acknowledgement", "ClosureEmail", "Notifications"]
+__all__ = [
+    "TEMPLATE_FIELDS",
+    "Acknowledgement",
+    "ClosureEmail",
+    "Notifications",
+    "check_format",
+]
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-# Placeholders of the notification templates (sync/notify.py fills them; "—" when not set).
+# Placeholders of the notification templates (sync/passes/notices.py fills them; "—" when not set).
 TEMPLATE_FIELDS = frozenset(
     {"number", "registered", "closed", "priority", "line", "status", "target", "elapsed"}
     | {"due", "resolution", "outcome"}
@@ -30,7 +36,17 @@ def _template(text: str) -> str:
         raise ValueError(f"a template with balanced braces ({exc})") from None
     if unknown := names - TEMPLATE_FIELDS:
         raise ValueError(f"placeholders among {sorted(TEMPLATE_FIELDS)}, not {sorted(unknown)}")
+    check_format(text, TEMPLATE_FIELDS)
     return text
+
+
+def check_format(text: str, fields: frozenset[str] | tuple[str, ...]) -> None:
+    """Format `text` as sending will (every value a str): conversions like `!x` and format
+    specs like `:d` that only fail when filled are refused now, not at the first notice."""
+    try:
+        text.format(**dict.fromkeys(fields, "SUP-1"))
+    except (ValueError, KeyError, IndexError, AttributeError, TypeError) as exc:
+        raise ValueError(f"a template str.format accepts (the values are text): {exc}") from None
 
 
 Template = Annotated[str, AfterValidator(_template)]

@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from config.calendar_config import CalendarModel, CalendarPatch
+from config.escalations import Escalation
 from config.notifications import Notifications
 from sla import (
     BusinessCalendar,
@@ -114,6 +115,15 @@ class _Regulation(_Strict):
     metrics: list[_Metric] = Field(min_length=1)
     policies: list[_CustomerPolicy] = Field(default_factory=list)
     notifications: Notifications = Field(default_factory=Notifications)
+    escalations: list[Escalation] = Field(default_factory=list)
+
+    @field_validator("escalations")
+    @classmethod
+    def _unique(cls, rules: list[Escalation]) -> list[Escalation]:
+        names = [r.name for r in rules]
+        if dup := sorted({n for n in names if names.count(n) > 1}):
+            raise ValueError(f"rule names used once each, not {dup}")
+        return rules
 
 
 @dataclass(frozen=True, eq=False)
@@ -124,6 +134,7 @@ class Regulation:
     policies: PolicySet
     names: Mapping[str, Mapping[str, str]]
     notifications: Notifications = field(default_factory=Notifications)
+    escalations: tuple[Escalation, ...] = ()
     language: str = "ru"  # the language of `names` (reports and tables speak it by default)
 
     def name_of(self, kind: str, code: str) -> str:
@@ -272,7 +283,12 @@ def _build(file: Path, model: _Regulation) -> Regulation:
         "ru" if any(_cyrillic(n) for kind in names.values() for n in kind.values()) else "en"
     )
     return Regulation(
-        file, PolicySet(default, by_customer), names, model.notifications, language.lower()
+        file,
+        PolicySet(default, by_customer),
+        names,
+        model.notifications,
+        tuple(model.escalations),
+        language.lower(),
     )
 
 

@@ -25,8 +25,14 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    SettingsError,
+)
 
+from config.secrets import describe_value, has_userinfo, secret_values
 from sla import ConfigError
 
 
@@ -62,9 +68,17 @@ class TrackerSettings(_Strict):
             )
         return url.strip()
 
+    @field_validator("url")
+    @classmethod
+    def _no_credentials_in_url(cls, url: str) -> str:
+        if has_userinfo(url):
+            # It would end up in every log line and error that names a request.
+            raise ValueError("a URL without user:password@ (put them in email and token / pat)")
+        return url
+
     def secrets(self) -> tuple[str, ...]:
         """Every secret value, for redaction."""
-        return tuple(s.get_secret_value() for s in (self.token, self.pat) if s)
+        return secret_values(self)
 
 
 class RetrySettings(_Strict):
@@ -94,14 +108,17 @@ class ServiceSettings(_Strict):
     seen_ids_hours: float = Field(default=24, gt=0)  # remember delivery ids this long
     shutdown_grace_seconds: float = Field(default=5, ge=0)
     threads: int = Field(default=4, ge=1, le=64)  # waitress worker threads
+    # Open connections at once (waitress' default, 100, is what ~100 slow clients exhaust);
+    # capped at start by the process' open-file limit.
+    connection_limit: int = Field(default=1000, ge=10, le=100_000)
+    # A connection that sends nothing this long is closed (waitress' default is 120 s).
+    channel_timeout_seconds: float = Field(default=30, gt=0)
+    # A webhook for an issue is checked against the scope query; a yes is trusted this long.
+    scope_cache_seconds: float = Field(default=600, ge=0)
 
     def secrets(self) -> tuple[str, ...]:
         """Every secret value, for redaction."""
-        return tuple(
-            s.get_secret_value()
-            for s in (self.jira_webhook_secret, self.youtrack_webhook_secret)
-            if s
-        )
+        return secret_values(self)
 
 
 class SmtpSettings(_Strict):
@@ -125,7 +142,7 @@ class SmtpSettings(_Strict):
 
     def secrets(self) -> tuple[str, ...]:
         """Every secret value, for redaction."""
-        return (self.password.get_secret_value(),) if self.password else ()
+        return secret_values(self)
 
 
 class Settings(BaseSettings):
@@ -138,6 +155,8 @@ class Settings(BaseSettings):
     regulation: Path | None = None  # default: the shipped config/regulation.yaml
     # A place the user can write to; created on the first pass, never by `check` or `report`.
     state_path: Path = Field(default_factory=lambda: default_state_path())
+    # One process writes the state store at a time; another waits this long, then exits 3.
+    state_lock_wait_seconds: float = Field(default=10, ge=0)
     jira: TrackerSettings | None = None  # one tracker from the environment
     trackers: list[TrackerSettings] = Field(default_factory=list)  # several, from the YAML file
     overlap_minutes: int = Field(default=5, ge=0)  # re-read this much before the cursor
@@ -166,6 +185,10 @@ class Settings(BaseSettings):
         """The configured trackers: the YAML list plus the one from the environment."""
         return [*self.trackers, *([self.jira] if self.jira else [])]
 
+    def secrets(self) -> tuple[str, ...]:
+        """Every secret value of every section (by type: each `SecretStr`), for redaction."""
+        return secret_values(self)
+
 
 def default_state_path(environ: Mapping[str, str] | None = None) -> Path:
     """`$XDG_STATE_HOME/sla-sync/state.sqlite3` (by default under ~/.local/state)."""
@@ -189,45 +212,20 @@ def load_settings(
     whose kind or credentials are wrong; the error names where that tracker was configured.
     """
     environ = os.environ if environ is None else environ
-    path = (
-        Path(config_file or environ.get("SLA_SYNC_CONFIG") or "")
-        if (config_file or environ.get("SLA_SYNC_CONFIG"))
-        else None
-    )
-    data: dict[str, Any] = {}
+    named = environ.get("SLA_SYNC_CONFIG")
+    path = Path(config_file or named or "") if (config_file or named) else None
+    data = _read_file(path) if path is not None else {}
     if path is not None:
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except OSError as exc:
-            raise ConfigError(path, "", "a readable YAML settings file", exc.strerror) from None
-        except yaml.YAMLError as exc:
-            raise ConfigError(path, "", "valid YAML", str(exc).splitlines()[0]) from None
-        if not isinstance(data, dict):
-            raise ConfigError(path, "", "a mapping of settings", type(data).__name__)
         data = _env_references(data, environ, path, ())
     try:
         settings = Settings(**data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        key = ".".join(str(p) for p in err["loc"])
-        env_name = "SLA_SYNC_" + "__".join(str(p) for p in err["loc"]).upper()
-        where = (
-            path if path is not None and key.split(".")[0] in data else f"environment {env_name}"
-        )
-        got = err.get("input") if err["type"] not in ("missing",) else None
-        if isinstance(got, SecretStr | dict):
-            got = None  # never echo secrets or whole sections back
-        msg = str(err["msg"]).removeprefix("Value error, ")
-        if err["type"] == "missing":
-            msg = "this key (it is missing)"
-        elif err["type"] == "extra_forbidden":
-            msg = "no such setting (a typo?)"
-        raise ConfigError(
-            where,
-            key,
-            msg,
-            got if not any(w in key for w in ("token", "pat", "password")) else None,
-        ) from None
+        raise _validation_error(exc.errors()[0], data, path, environ) from None
+    except SettingsError as exc:
+        # pydantic-settings could not decode a variable (e.g. a JSON list that is not JSON).
+        field = str(exc).partition('field "')[2].partition('"')[0]
+        var = f"SLA_SYNC_{field.upper()}" if field else "an SLA_SYNC_ variable"
+        raise ConfigError(f"environment {var}", "", "valid JSON (a list or mapping)") from None
     if check_tracker is not None:
         for prefix, cfg in _configured(settings):
             if problem := check_tracker(cfg):
@@ -261,6 +259,69 @@ def _env_references(value: Any, environ: Mapping[str, str], path: Path, at: tupl
     if isinstance(value, list):
         return [_env_references(v, environ, path, (*at, i)) for i, v in enumerate(value)]
     return value
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except OSError as exc:
+        raise ConfigError(path, "", "a readable YAML settings file", exc.strerror) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            path, "", f"UTF-8 text (byte {exc.start} is not UTF-8; save it as UTF-8)"
+        ) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(path, "", "valid YAML", str(exc).splitlines()[0]) from None
+    if not isinstance(data, dict):
+        raise ConfigError(path, "", "a mapping of settings", type(data).__name__)
+    return data
+
+
+def _validation_error(
+    err: Any, data: Mapping[str, Any], path: Path | None, environ: Mapping[str, str]
+) -> ConfigError:
+    """One line naming where the wrong value was set; the value itself only when harmless."""
+    loc = tuple(err["loc"])
+    key = ".".join(str(p) for p in loc)
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    if err["type"] == "missing":
+        msg = "this key (it is missing)"
+    elif err["type"] == "extra_forbidden":
+        msg = "no such setting (a typo?)"
+    got = None
+    if err["type"] not in ("missing", "extra_forbidden"):
+        # Unknown keys may be misspelt secrets; secret-typed or nested values are never shown.
+        got = describe_value(Settings, loc, err.get("input"))
+    return ConfigError(_source(loc, data, path, environ), key, msg, got)
+
+
+def _source(
+    loc: tuple[Any, ...], data: Mapping[str, Any], path: Path | None, environ: Mapping[str, str]
+) -> str | Path:
+    """The variable or the file that held the value at `loc` (variables win, as in Settings)."""
+    names = {k.upper() for k in (*os.environ, *environ)}
+    parts = [str(p).upper() for p in loc]
+    for n in range(len(parts), 0, -1):
+        var = "SLA_SYNC_" + "__".join(parts[:n])
+        if var in names:
+            return f"environment {var}"
+    if path is not None and loc and _has(data, loc[:-1] if len(loc) > 1 else loc):
+        return path
+    full = "SLA_SYNC_" + "__".join(parts) + ("" if len(parts) > 1 else "__*")
+    if any(n.startswith(f"SLA_SYNC_{parts[0]}__") for n in names):
+        return f"environment {full}"
+    return path if path is not None else f"environment {full}"
+
+
+def _has(data: Any, loc: tuple[Any, ...]) -> bool:
+    for part in loc:
+        if (isinstance(data, Mapping) and part in data) or (
+            isinstance(data, list) and isinstance(part, int) and part < len(data)
+        ):
+            data = data[part]
+        else:
+            return False
+    return True
 
 
 def _configured(settings: Settings) -> list[tuple[str, TrackerSettings]]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from mappings.port import CATEGORY_STATUS, TrackerValue, Vocabulary
 from mappings.profile import CatalogLike, Profile, resolve_fields
 from mappings.raw import FieldDef
+from sla.enums import RequestType, Status
 from sla.errors import ConfigError
 
 __all__ = ["Finding", "check_profile"]
@@ -50,6 +51,7 @@ def check_profile(
             if not getattr(profile, section).match(v.id, v.name):
                 message = f"{kind} {v.name!r} is not mapped in {src} ({section})"
                 out.append(Finding(severity, section, message))
+    out += _unreached(profile, vocabulary, tracker)
     try:
         resolved = resolve_fields(profile, catalog)
     except ConfigError as exc:  # an ambiguous field name
@@ -71,6 +73,40 @@ def check_profile(
                     f"{section}.{key}",
                     f"field {fdef.name} ({fdef.id}) is "
                     f"of type {kind!r}; {key} needs one of {sorted(allowed)}",
+                )
+            )
+    return out
+
+
+def _unreached(profile: Profile, vocabulary: Vocabulary, tracker: str) -> list[Finding]:
+    """Regulation values no tracker value maps to: a pause or a request type that never shows.
+
+    A status that cannot be placed fails issues, so it is an error above; a regulation value
+    nothing maps to fails none, it just never happens — the clock never pauses, the report
+    never counts a defect — so it is a warning, naming what the profile expected.
+    """
+    out = []
+    checks = (
+        ("statuses", "status", Status, vocabulary.statuses, "status"),
+        ("request_types", "issue type", RequestType, vocabulary.issue_types, "request type"),
+    )
+    for section, kind, members, values, what in checks:
+        if not values:
+            continue  # the tracker did not list them: nothing to compare
+        vocab = getattr(profile, section)
+        reached = {vocab.match(v.id, v.name) for v in values}
+        if section == "statuses":
+            reached |= {CATEGORY_STATUS.get(v.category or "") for v in values}
+        for member in members:
+            if member in reached:
+                continue
+            listed = ", ".join(vocab.names(member)) or "nothing"
+            out.append(
+                Finding(
+                    "warning",
+                    f"{section}.{member.value}",
+                    f"no {tracker} {kind} maps to {what} {member.value!r} "
+                    f"({profile.source}: {section}.{member.value} lists {listed})",
                 )
             )
     return out

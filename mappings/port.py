@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from mappings.profile import CatalogLike, Profile
 from mappings.raw import FieldDef, RawIssue
+from mappings.replay import Hole
 from mappings.values import norm_key
 from sla.enums import Status
 from sla.result import SlaResult
@@ -80,7 +81,11 @@ class Person:
 
 @dataclass(frozen=True, slots=True)
 class MappedIssue:
-    """A tracker issue in regulation terms, with what its SLA fields hold now."""
+    """A tracker issue in regulation terms, with what its SLA fields hold now.
+
+    `holes` are values the profile cannot place, standing in the timeline as placeholders:
+    `mappings.settle.settle` decides under the policy whether they matter before any compute.
+    """
 
     timeline: Timeline
     warnings: tuple[str, ...] = ()
@@ -88,6 +93,7 @@ class MappedIssue:
     current: Mapping[str, Any] = field(default_factory=dict)  # field id -> value as read
     labels: tuple[str, ...] = ()  # Jira labels, YouTrack tag names
     assignee: Person | None = None
+    holes: tuple[Hole, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,4 +179,12 @@ class TrackerMapping(Protocol):
 
     def field_kind(self, fdef: FieldDef) -> str:
         """The field's type in the words of `field_kinds` ("" when unknown)."""
+        ...
+
+    def encode_text(self, fdef: FieldDef, text: str) -> Any:
+        """An option or text value as the tracker's write takes it (escalation `set_field`)."""
+        ...
+
+    def mention(self, person: Person | None) -> str:
+        """How a comment mentions a person so the tracker notifies them ("" for nobody)."""
         ...

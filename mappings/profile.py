@@ -234,6 +234,17 @@ def _check_template(source: str, template: str) -> None:
                 f"placeholders among {{{'}, {'.join(COMMENT_PLACEHOLDERS)}}}",
                 f"{{{name}}}",
             )
+    try:
+        # Filled as `breach_comment` fills it (every value a str): `{key!x}` or `{elapsed:.1f}`
+        # pass the parse above and would fail at the first breach.
+        template.format(**dict.fromkeys(COMMENT_PLACEHOLDERS, "SUP-1"))
+    except (ValueError, KeyError, IndexError, AttributeError, TypeError) as exc:
+        raise ConfigError(
+            source,
+            "write.breach_comment.template",
+            "a template str.format accepts (the values are text)",
+            str(exc),
+        ) from None
 
 
 def _config_error(source: str, exc: ValidationError) -> ConfigError:

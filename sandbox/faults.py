@@ -9,7 +9,7 @@ from typing import Any
 
 __all__ = ["FAULT_KINDS", "FaultRule"]
 
-FAULT_KINDS = ("429", "500", "503", "latency", "drop", "malformed")
+FAULT_KINDS = ("429", "500", "503", "latency", "drop", "malformed", "hold")
 
 
 @dataclass
@@ -19,6 +19,9 @@ class FaultRule:
     `times` limits how often it fires (None = unlimited); `probability` makes it random with the
     server's seeded RNG. `after=True` runs the handler first (the write happens, the answer is
     lost) — for 5xx and `drop`; by default the failing request has no side effect.
+    `hold` is test plumbing, not tracker behaviour: the request waits until the test calls
+    `SandboxServer.release_holds()` (or `delay_ms`, default 30 s, passes), then is answered
+    normally; `SandboxServer.held` counts the requests that started waiting.
     """
 
     kind: str

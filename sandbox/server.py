@@ -159,6 +159,8 @@ class SandboxServer(ThreadingHTTPServer):
         self.faults: list[FaultRule] = []
         self.rng = random.Random(seed)
         self.lock = threading.Lock()
+        self.held = 0  # requests that started waiting on a `hold` fault
+        self._release = threading.Event()
         self.admin = Router()
         self.admin.add("GET", "/_sandbox/requests", self._get_requests, auth=False)
         self.admin.add("DELETE", "/_sandbox/requests", self._clear_requests, auth=False)
@@ -177,6 +179,21 @@ class SandboxServer(ThreadingHTTPServer):
         parsed = [FaultRule.from_dict(r) for r in rules]
         with self.lock:
             self.faults = parsed if replace else [*self.faults, *parsed]
+            if replace:
+                self._release.set()  # whatever the old rules held goes on
+                self._release = threading.Event()
+
+    def hold(self, rule: FaultRule) -> None:
+        """Block this request until `release_holds()` (or the rule's `delay_ms`)."""
+        with self.lock:
+            self.held += 1
+            release = self._release
+        release.wait((rule.delay_ms or 30_000) / 1000)
+
+    def release_holds(self) -> None:
+        """Let every held request go on (and the ones a hold rule catches later)."""
+        with self.lock:
+            self._release.set()
 
     def pick_fault(self, method: str, route: str, path: str) -> FaultRule | None:
         """The first applicable fault rule that fires for this request (consumes `times`)."""
@@ -273,6 +290,9 @@ class _Handler(BaseHTTPRequestHandler):
         if fault and fault.kind == "latency":
             time.sleep(fault.delay_ms / 1000)
             fault = None
+        if fault and fault.kind == "hold":
+            srv.hold(fault)
+            fault = None
         if fault and not fault.after and fault.kind != "malformed":
             return self._fail(req, fault)
         if not found:
@@ -287,7 +307,7 @@ class _Handler(BaseHTTPRequestHandler):
         payload = b"" if resp.body is None else json.dumps(resp.body, ensure_ascii=False).encode()
         if fault:  # malformed: a truncated document, as from a proxy cutting the body
             payload = payload[: max(1, len(payload) // 2)] or b"{"
-        self._send(req, resp.status, payload, resp.headers)
+        self._send(req, resp.status, payload, resp.headers, fault)
 
     def _call(self, handler: Handler, req: Request) -> Response:
         try:

@@ -68,7 +68,7 @@ class App:
     @cached_property
     def store(self) -> StateStore:
         """The state store, opened (and its file created) on first use."""
-        return StateStore(self.settings.state_path)
+        return StateStore(self.settings.state_path, self.settings.state_lock_wait_seconds)
 
     def bindings(self, names: list[str] | None = None) -> list[Binding]:
         """One binding per configured tracker (or per tracker named), without the store."""
@@ -93,6 +93,7 @@ class App:
                     self.options,
                     self._on_issue,
                     mailer=self.mailer,
+                    scope_cache_seconds=self.settings.service.scope_cache_seconds,
                 )
         return [r for name, r in self._runners.items() if names is None or name in names]
 

@@ -4,6 +4,10 @@ retriable  -- 429, 5xx, connection errors: bounded backoff with jitter, then giv
 fatal      -- 401/403/404 and other 4xx from the tracker: stop, name the URL and what to check;
 skippable  -- one issue's data is bad or unmapped: record it, go on, exit 1 at the end;
 config     -- a wrong configuration file or setting: exit 2 naming the file and key.
+unknown    -- a non-idempotent request (a comment) whose answer was lost: it may have taken
+              effect; the caller looks for its marker before sending it again.
+store      -- the state store is held by another process (exit 3) or unusable (exit 4);
+listen     -- `run` cannot listen on its address (exit 5).
 Messages never carry tokens, headers or passwords.
 
 The exit codes of every command are defined here and documented in the README ("Exit codes").
@@ -17,26 +21,36 @@ from sla.errors import ConfigError, SlaError
 
 __all__ = [
     "EXIT_BUG",
+    "EXIT_BUSY",
     "EXIT_CONFIG",
     "EXIT_FAILED",
     "EXIT_INTERRUPTED",
+    "EXIT_LISTEN",
     "EXIT_OK",
     "EXIT_PIPE",
+    "EXIT_STORE",
     "ConfigError",
     "ErrorKind",
     "FatalTrackerError",
+    "ListenError",
+    "OutcomeUnknownError",
     "RetriableTrackerError",
     "SkippableIssueError",
+    "StoreBusyError",
+    "StoreError",
     "SyncError",
     "UnsupportedError",
     "UsageError",
     "classify",
 ]
 
-# The documented exit codes of every command (README, "Exit codes").
+# The documented exit codes of every command (README, "Exit codes"; docs/guarantees.md).
 EXIT_OK = 0  # done
 EXIT_FAILED = 1  # done, but some issues failed (named on stderr), or the tracker failed
 EXIT_CONFIG = 2  # a configuration file, variable or option is wrong: nothing was done
+EXIT_BUSY = 3  # another sla-sync process holds the state store: nothing was done
+EXIT_STORE = 4  # the state store cannot be opened or written
+EXIT_LISTEN = 5  # `run` cannot listen on its host/port
 EXIT_BUG = 70  # an error sla-sync did not expect (a bug): one line, `--debug` shows more
 EXIT_INTERRUPTED = 130  # Ctrl-C
 EXIT_PIPE = 141  # the reader of the output went away (`| head`): the rest is not printed
@@ -64,6 +78,14 @@ class FatalTrackerError(SyncError):
         self.url = url
 
 
+class OutcomeUnknownError(RetriableTrackerError):
+    """A non-idempotent request was sent and its answer lost: it may or may not have happened.
+
+    Raised instead of retrying blindly (connection reset or read timeout after the request
+    went out, or a 5xx to a POST); the caller checks for the effect before trying again.
+    """
+
+
 class SkippableIssueError(SyncError):
     """One issue cannot be processed; the others go on."""
 
@@ -88,6 +110,29 @@ class UsageError(ConfigError):
     def __init__(self, what: str, problem: str) -> None:
         super().__init__(what, "", problem)
         self.args = (f"{what}: {problem}" if what else problem,)
+
+
+class StoreError(SyncError):
+    """The state store at `path` cannot be used: what happened, and what to do about it."""
+
+    def __init__(self, path: object, problem: str, action: str = "") -> None:
+        text = f"state store {path}: {problem}" + (f"; {action}" if action else "")
+        super().__init__(text)
+        self.path = str(path)
+        self.problem = problem
+        self.action = action
+
+
+class StoreBusyError(StoreError):
+    """Another sla-sync process holds the state store's one-writer lock."""
+
+
+class ListenError(SyncError):
+    """`run` cannot listen on the configured address."""
+
+    def __init__(self, address: str, problem: str, action: str) -> None:
+        super().__init__(f"cannot listen on {address}: {problem}; {action}")
+        self.address = address
 
 
 class ErrorKind(StrEnum):

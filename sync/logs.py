@@ -9,6 +9,8 @@ from typing import Any
 
 import structlog
 
+from config.secrets import redact_userinfo
+
 _LEVELS = {
     "debug": logging.DEBUG,
     "info": logging.INFO,
@@ -18,17 +20,20 @@ _LEVELS = {
 
 
 def _masker(secrets: Iterable[str]):
-    values = [s for s in secrets if s and len(s) >= 4]
+    # Longest first, so a secret that contains another is masked whole.
+    values = sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True)
 
     def mask(_logger: Any, _name: str, event: dict[str, Any]) -> dict[str, Any]:
-        # Belt and braces: adapters never log secrets, but a value that slips through is masked.
-        if not values:
-            return event
+        # Belt and braces: adapters never log secrets, but a value that slips through is
+        # masked: every configured secret, and the user-info of any URL (user:password@).
         for k, v in event.items():
-            if isinstance(v, str) and any(s in v for s in values):
-                for s in values:
-                    v = v.replace(s, "***")
-                event[k] = v
+            if not isinstance(v, str):
+                continue
+            masked = redact_userinfo(v)
+            for s in values:
+                masked = masked.replace(s, "***")
+            if masked != v:
+                event[k] = masked
         return event
 
     return mask

@@ -107,6 +107,10 @@ class Tracker(Protocol):
         """One issue, fresh, with its complete history."""
         ...
 
+    def in_scope(self, key: str, scope: str) -> bool:
+        """Whether the scope query selects the issue `key` (a webhook's issue, before writing)."""
+        ...
+
     def update(
         self,
         key: str,
@@ -130,7 +134,16 @@ class Tracker(Protocol):
         ...
 
     def create_field(self, name: str, kind: FieldKind, options: Sequence[str] = ()) -> FieldDef:
-        """Create a custom field (with its select options) for the SLA figures."""
+        """Create a custom field (with its select options, where the tracker can)."""
+        ...
+
+    def field_options(self, field_id: str, issue_key: str | None = None) -> tuple[str, ...] | None:
+        """The values a select field offers (to `issue_key`'s edit screen where the tracker
+        has no other way to tell); None when the tracker cannot tell."""
+        ...
+
+    def add_field_options(self, field_id: str, values: Sequence[str]) -> None:
+        """Add options to a select field; `UnsupportedError` with the manual steps if it can't."""
         ...
 
     def register_webhook(self, name: str, url: str, scope: str, secret: str | None) -> str:

@@ -7,8 +7,9 @@ error. Strict where a mistake would silently change figures or skip writes:
   in the pause status switches the clarification pause off for every request;
 - a name in the profile the tracker does not have, when a real value is one typo away
   (the real name is suggested);
-- a write field the tracker lacks or holds in a field of the wrong type: every write of it
-  would be skipped or rejected.
+- a write field the tracker lacks, holds in a field of the wrong type, or whose select
+  options lack a value sla-sync writes (`sync.preflight_options`): every write of it would be
+  skipped or rejected.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from sla.enums import Status
 from sync.binding import Binding
 from sync.errors import FatalTrackerError, RetriableTrackerError, UnsupportedError
 from sync.ports import FieldKind
+from sync.preflight_options import needed_options, option_rows
 from sync.report.render_text import table
 
 __all__ = ["HEADERS", "Preflight", "calendar_rows", "clock_statuses", "preflight", "run_check"]
@@ -67,9 +69,11 @@ class Preflight:
         return not self.errors
 
 
-def clock_statuses(policies: PolicySet) -> dict[Status, str]:
+def clock_statuses(policies: PolicySet | None) -> dict[Status, str]:
     """Each status an enabled metric of any policy needs, with what the clock does in it."""
     roles: dict[Status, str] = {}
+    if policies is None:
+        return roles
     for policy in dict.fromkeys([policies.default, *policies.by_customer.values()]):
         for m in policy.metrics:
             if not m.enabled:
@@ -123,9 +127,10 @@ def preflight(
     missing = {f.key for f in findings if f.key in _FIELD_KINDS and "has no field" in f.message}
     created = _create_fields(b, sorted(missing)) if create_fields and missing else []
     done = {row[1] for row in created if row[0] == "ok"}
+    clock = _clock_rows(b.profile, vocabulary, clock_statuses(policies), b.kind.title)
     for f in findings:
-        if f.key in done:
-            continue
+        if f.key in done or f.key in {row[1] for row in clock}:
+            continue  # created now; or a clock status, an error below
         if f.key in missing:
             out.unwritable.append(f.key)
             message = (
@@ -136,9 +141,9 @@ def preflight(
         else:
             out.rows.append([f.severity, f.key, f.message])
     out.rows += created
+    out.rows += option_rows(b, create=create_fields)
     out.rows += _typos(b.profile, vocabulary, b.kind.title)
-    if policies is not None:
-        out.rows += _clock_rows(b.profile, vocabulary, clock_statuses(policies), b.kind.title)
+    out.rows += clock
     if notifications:
         silent = b.tracker.silent_writes()
         out.rows.append(["ok" if silent.silent else "warning", "notifications", silent.detail])
@@ -215,20 +220,15 @@ def _create_fields(b: Binding, keys: list[str]) -> list[list[str]]:
             rows.append(["warning", key, "cannot be created here: create it by hand"])
             continue
         try:
-            b.tracker.create_field(names[0], _FIELD_KINDS[key])
+            kind = _FIELD_KINDS[key]
+            values = needed_options(b.profile, key) if kind is FieldKind.SELECT else ()
+            b.tracker.create_field(names[0], kind, values)
             rows.append(["ok", key, f"created field {names[0]!r}"])
         except UnsupportedError as exc:
             rows.append(["warning", key, f"{exc} ({exc.steps})" if exc.steps else str(exc)])
         except FatalTrackerError as exc:
             rows.append(["error", key, f"could not create {names[0]!r}: {exc}"])
     if any(r[0] == "ok" for r in rows):
-        rows.append(
-            [
-                "warning",
-                "options",
-                "add the select options (SLA state: running/paused/"
-                "stopped; SLA breached: Yes/No) and put the new fields on the edit screen",
-            ]
-        )
+        rows.append(["warning", "screens", "put the new fields on the project's edit screen"])
         b.refresh_catalog()
     return rows

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime, tzinfo
 from typing import Any
@@ -16,7 +17,7 @@ from mappings.jira.fields import (
 )
 from mappings.jira.timeline import CATEGORY_STATUS, SYSTEM_FIELDS, id_and_name, map_issue
 from mappings.jira.write import changed_fields, desired_fields, render_changes
-from mappings.port import DesiredFields, MappedIssue, Vocabulary
+from mappings.port import DesiredFields, MappedIssue, Person, Vocabulary
 from mappings.profile import CatalogLike, Profile
 from mappings.raw import FieldDef, RawIssue
 from mappings.values import same_value, try_datetime
@@ -36,6 +37,10 @@ __all__ = [
     "required_field_ids",
     "sla_field_ids",
 ]
+
+
+# Cloud account ids: 24 hex digits, or "<number>:<uuid>"; Data Center user names are neither.
+_CLOUD_ACCOUNT = re.compile(r"[0-9a-f]{24}|\d+:[0-9a-f-]{36}")
 
 
 class JiraMapping:
@@ -96,6 +101,17 @@ class JiraMapping:
 
     def field_kind(self, fdef: FieldDef) -> str:
         return _write.field_schema(fdef)[0]
+
+    def encode_text(self, fdef: FieldDef, text: str) -> Any:
+        return _write.ENCODER.text(fdef, text)
+
+    def mention(self, person: Person | None) -> str:
+        # Wiki markup of v2 comment bodies: Cloud mentions by account id, Data Center by
+        # user name. https://jira.atlassian.com/secure/WikiRendererHelpAction.jspa
+        if person is None or not person.id:
+            return ""
+        cloud = _CLOUD_ACCOUNT.fullmatch(person.id)
+        return f"[~accountid:{person.id}]" if cloud else f"[~{person.id}]"
 
 
 JIRA_MAPPING = JiraMapping()

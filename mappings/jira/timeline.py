@@ -19,6 +19,7 @@ from mappings.errors import (
     not_mapped,
     registration_time,
 )
+from mappings.jira.history import history_order
 from mappings.port import CATEGORY_STATUS, MappedIssue, Vocabulary
 from mappings.profile import (
     CatalogLike,
@@ -84,9 +85,8 @@ class _IssueMapper:
 
     def run(self) -> MappedIssue:
         fields = self.raw.fields
-        histories = sorted(self.raw.histories, key=self._history_order)
         groups = []
-        for history in histories:
+        for history in history_order(self.raw.histories):
             moves = {}
             for item in history.get("items") or ():
                 if (which := self._tracked(item)) is not None:
@@ -103,7 +103,9 @@ class _IssueMapper:
             "priority": id_and_name(fields.get("priority")),
             "line": option_value(fields.get(line_id)) if line_id else None,
         }
-        start = replay(groups, current, self)
+        start = replay(
+            groups, current, self, key=self.raw.key, trust_current=True, defer_unmapped=True
+        )
         timeline = Timeline(
             key=self.raw.key,
             registered_at=self._registered_at(),
@@ -123,21 +125,14 @@ class _IssueMapper:
         }
         return MappedIssue(
             timeline,
-            tuple(self.warnings),
+            (*self.warnings, *start.warnings),
             self._email(),
             current={fid: fields.get(fid) for fid in written},
             labels=tuple(fields.get("labels") or ()),
+            holes=start.holes,
         )
 
     # -- history --
-
-    def _history_order(self, history: Mapping[str, Any]) -> tuple[Any, ...]:
-        hid = str(history.get("id", ""))
-        return (
-            issue_time(self.raw.key, "history created", history.get("created")),
-            int(hid) if hid.isdigit() else 0,
-            hid,
-        )
 
     def _tracked(self, item: Mapping[str, Any]) -> str | None:
         field_id, name = item.get("fieldId"), norm_key(item.get("field", ""))

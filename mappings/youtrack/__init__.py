@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, tzinfo
 from typing import Any
 
-from mappings.port import DesiredFields, MappedIssue, Vocabulary
+from mappings.port import DesiredFields, MappedIssue, Person, Vocabulary
 from mappings.profile import CatalogLike, Profile
 from mappings.raw import FieldDef, RawIssue
 from mappings.values import try_datetime
@@ -93,6 +93,14 @@ class YouTrackMapping:
 
     def field_kind(self, fdef: FieldDef) -> str:
         return _write.field_kind(fdef)
+
+    def encode_text(self, fdef: FieldDef, text: str) -> Any:
+        return _write.ENCODER.entry(fdef, _write.ENCODER.text(fdef, text))
+
+    def mention(self, person: Person | None) -> str:
+        # A login after @ mentions the user in a comment (and notifies them).
+        # https://www.jetbrains.com/help/youtrack/cloud/mentions.html
+        return f"@{person.id}" if person is not None and person.id else ""
 
 
 YOUTRACK_MAPPING = YouTrackMapping()

@@ -121,7 +121,9 @@ class _Mapper:
                 pending.append((at, {which: move}))
         groups = [MoveGroup(at, moves) for at, moves in pending]
         current = {w: self.now(w) for w in ("status", "priority", "line")}
-        start = replay(groups, current, self)
+        start = replay(
+            groups, current, self, key=self.raw.key, trust_current=True, defer_unmapped=True
+        )
         timeline = Timeline(
             key=self.raw.key,
             registered_at=self._registered_at(),
@@ -138,10 +140,11 @@ class _Mapper:
         written = [d for k, d in self.f.by_key.items() if f"write.{k}" in self.profile.field_refs]
         return MappedIssue(
             timeline,
-            tuple(self.warnings),
+            (*self.warnings, *start.warnings),
             self._email(),
             current={d.id: self._value_of(d.name) for d in written},
             labels=tuple(str(t.get("name")) for t in fields.get("tags") or () if t.get("name")),
+            holes=start.holes,
         )
 
     # -- the Decoder of YouTrack values --

@@ -13,7 +13,8 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
-from sandbox.jira.catalog import CF, User, fmt_time
+from sandbox.jira.catalog import User, fmt_time
+from sandbox.jira.fields import JiraFieldAdmin
 from sandbox.jira.search import JiraSearchReads, error
 from sandbox.jira.state import Issue, JiraState
 from sandbox.jira.writes import JiraWrites
@@ -24,7 +25,7 @@ __all__ = ["JiraApp"]
 ISSUE_CAP = 100  # histories embedded by GET issue (Cloud)
 
 
-class JiraApp(JiraSearchReads, JiraWrites):
+class JiraApp(JiraSearchReads, JiraWrites, JiraFieldAdmin):
     """Routes and handlers; searches live in `JiraSearchReads`, writes in `JiraWrites`."""
 
     def __init__(self, state: JiraState, sender: Any) -> None:
@@ -39,7 +40,6 @@ class JiraApp(JiraSearchReads, JiraWrites):
         r.add("GET", f"{api}/myself", self.myself)
         r.add("GET", f"{api}/mypermissions", self.my_permissions)
         r.add("GET", f"{api}/field", lambda req: self.cat.fields_json())
-        r.add("POST", f"{api}/field", self.create_field)
         r.add(
             "GET", f"{api}/status", lambda req: [self.cat.status_json(s) for s in self.cat.statuses]
         )
@@ -59,6 +59,7 @@ class JiraApp(JiraSearchReads, JiraWrites):
             lambda req: [self.cat.issuetype_json(x) for x in self.cat.issuetypes],
         )
         r.add("GET", f"{api}/issue/{{key}}", self.get_issue)
+        self.add_field_routes(r, api)
         self.add_search_routes(r, api)
         self.add_write_routes(r, api)
 
@@ -188,22 +189,6 @@ class JiraApp(JiraSearchReads, JiraWrites):
             }
         )
         return out
-
-    def create_field(self, req: Request) -> Response:
-        """`POST field` — create a custom field."""
-        body = req.json() or {}
-        name, ftype = body.get("name"), str(body.get("type", ""))
-        if not name or not ftype.startswith(CF):
-            raise error(
-                400,
-                errors={"type": "Invalid custom field type specified."}
-                if name
-                else {"name": "You must specify a name for the custom field."},
-            )
-        with self.state.lock:
-            cf = self.cat.add_custom(str(name), ftype, [str(o) for o in body.get("options", [])])
-            self.state.version += 1
-        return Response(201, next(f for f in self.cat.fields_json() if f["id"] == cf.id))
 
     def get_issue(self, req: Request) -> Any:
         """`GET issue/{key}` with fields and expand=changelog,names."""

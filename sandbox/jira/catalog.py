@@ -12,28 +12,21 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
-__all__ = ["Catalog", "CustomField", "FieldError", "User", "fmt_time", "parse_jira_time"]
+from sandbox.jira.catalog_json import CatalogJson
+from sandbox.jira.fieldtypes import CATEGORIES, CF, CUSTOM_SCHEMA, SYSTEM_FIELDS
 
-CF = "com.atlassian.jira.plugin.system.customfieldtypes:"
-CUSTOM_SCHEMA = {  # plugin type -> (schema type, items)
-    "select": ("option", None),
-    "multicheckboxes": ("array", "option"),
-    "datetime": ("datetime", None),
-    "float": ("number", None),
-    "textfield": ("string", None),
-}
-CATEGORIES = {
-    # Jira's "No Category" (statuses created without one); sla-sync cannot place those.
-    "undefined": {"id": 1, "key": "undefined", "colorName": "medium-gray", "name": "No Category"},
-    "new": {"id": 2, "key": "new", "colorName": "blue-gray", "name": "To Do"},
-    "indeterminate": {
-        "id": 4,
-        "key": "indeterminate",
-        "colorName": "yellow",
-        "name": "In Progress",
-    },
-    "done": {"id": 3, "key": "done", "colorName": "green", "name": "Done"},
-}
+__all__ = [
+    "CATEGORIES",
+    "CF",
+    "SYSTEM_FIELDS",
+    "Catalog",
+    "CustomField",
+    "FieldError",
+    "User",
+    "fmt_time",
+    "parse_jira_time",
+]
+
 DEFAULT_STATUSES = [
     ("10000", "Создана", "new"),
     ("3", "В работе", "indeterminate"),
@@ -79,23 +72,6 @@ DEFAULT_USERS = [
         "token": "sandbox-agent-token",
     },
 ]
-# System fields: id -> (name, schema type, items, orderable, searchable, clause names)
-SYSTEM_FIELDS: dict[str, tuple[str, str, str | None, bool, bool, list[str]]] = {
-    "summary": ("Summary", "string", None, True, True, ["summary"]),
-    "issuetype": ("Issue Type", "issuetype", None, True, True, ["issuetype", "type"]),
-    "project": ("Project", "project", None, False, True, ["project"]),
-    "status": ("Status", "status", None, False, True, ["status"]),
-    "priority": ("Priority", "priority", None, True, True, ["priority"]),
-    "resolution": ("Resolution", "resolution", None, True, True, ["resolution"]),
-    "resolutiondate": ("Resolved", "datetime", None, False, True, ["resolutiondate", "resolved"]),
-    "created": ("Created", "datetime", None, False, True, ["created", "createdDate"]),
-    "updated": ("Updated", "datetime", None, False, True, ["updated", "updatedDate"]),
-    "labels": ("Labels", "array", "string", True, True, ["labels"]),
-    "reporter": ("Reporter", "user", None, True, True, ["reporter"]),
-    "assignee": ("Assignee", "user", None, True, True, ["assignee"]),
-    "description": ("Description", "string", None, True, True, ["description"]),
-    "comment": ("Comment", "comments-page", None, True, True, ["comment"]),
-}
 EDITABLE_SYSTEM = {"summary", "priority", "labels", "assignee", "description"}
 
 
@@ -147,12 +123,17 @@ class User:
 
 @dataclass
 class CustomField:
-    """A custom field; `options` are (id, value) pairs for select/multicheckboxes."""
+    """A custom field; `options` are (id, value) pairs for select/multicheckboxes.
+
+    `contexts` are its custom field contexts (Cloud REST shape). The sandbox keeps one option
+    list per field, shared by all its contexts (real Jira keeps one per context).
+    """
 
     id: str
     name: str
     type: str
     options: list[tuple[str, str]] = field(default_factory=list)
+    contexts: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def custom_id(self) -> int:
@@ -160,7 +141,7 @@ class CustomField:
         return int(self.id.rsplit("_", 1)[1])
 
 
-class Catalog:
+class Catalog(CatalogJson):
     """Everything a Jira instance defines: the vocabulary issues are built from."""
 
     def __init__(
@@ -230,9 +211,33 @@ class Catalog:
             raise FieldError(f"Unsupported custom field type '{ftype}'.")
         fid = f"customfield_{10100 + len(self.custom)}"
         opts = [(str(10200 + 10 * len(self.custom) + i), o) for i, o in enumerate(options)]
-        self.custom[fid] = CustomField(fid, name, short, opts)
+        cf = self.custom[fid] = CustomField(fid, name, short, opts)
+        # A new field gets a global context for all issue types (what Jira's UI and REST
+        # field creation leave behind; the REST docs do not say so explicitly).
+        self.add_context(cf, f"Default Configuration Scheme for {name}", [], [])
         self._fid_cache.clear()
-        return self.custom[fid]
+        return cf
+
+    def add_context(
+        self, cf: CustomField, name: str, project_ids: list[str], issue_type_ids: list[str]
+    ) -> dict[str, Any]:
+        """A custom field context; empty project / issue type lists mean all of them."""
+        self._next_context = getattr(self, "_next_context", 10099) + 1
+        ctx = {
+            "id": str(self._next_context),
+            "name": name,
+            "description": "",
+            "projectIds": [str(p) for p in project_ids],
+            "issueTypeIds": [str(t) for t in issue_type_ids],
+        }
+        cf.contexts.append(ctx)
+        return ctx
+
+    def add_option(self, cf: CustomField, value: str) -> str:
+        """Append an option to a select field; its new id."""
+        self._next_option = getattr(self, "_next_option", 19999) + 1
+        cf.options.append((str(self._next_option), value))
+        return str(self._next_option)
 
     def field_id(self, ref: str) -> str | None:
         """A field id from an id, a name, or `cf[NNNNN]`; None when unknown."""
@@ -260,132 +265,3 @@ class Catalog:
             if str(ref) in (row["id"], row["name"]):
                 return row
         raise FieldError(f"{what} '{ref}' does not exist.")
-
-    def fields_json(self) -> list[dict[str, Any]]:
-        """`GET /rest/api/2/field`."""
-        out = []
-        for fid, (name, typ, items, orderable, searchable, clauses) in SYSTEM_FIELDS.items():
-            schema = {"type": typ, **({"items": items} if items else {}), "system": fid}
-            out.append(
-                {
-                    "id": fid,
-                    "key": fid,
-                    "name": name,
-                    "custom": False,
-                    "orderable": orderable,
-                    "navigable": True,
-                    "searchable": searchable,
-                    "clauseNames": clauses,
-                    "schema": schema,
-                }
-            )
-        for cf in self.custom.values():
-            typ, items = CUSTOM_SCHEMA[cf.type]
-            schema = {
-                "type": typ,
-                **({"items": items} if items else {}),
-                "custom": CF + cf.type,
-                "customId": cf.custom_id,
-            }
-            out.append(
-                {
-                    "id": cf.id,
-                    "key": cf.id,
-                    "name": cf.name,
-                    "custom": True,
-                    "orderable": True,
-                    "navigable": True,
-                    "searchable": True,
-                    "clauseNames": [f"cf[{cf.custom_id}]", cf.name],
-                    "schema": schema,
-                }
-            )
-        return out
-
-    def status_json(self, row: dict) -> dict[str, Any]:
-        """A status object with its category."""
-        cat = CATEGORIES[row["category"]]
-        return {
-            "self": f"{self.base}/rest/api/2/status/{row['id']}",
-            "description": row.get("description", ""),
-            "iconUrl": f"{self.base}/images/icons/statuses/generic.png",
-            "name": row["name"],
-            "id": row["id"],
-            "statusCategory": {"self": f"{self.base}/rest/api/2/statuscategory/{cat['id']}", **cat},
-        }
-
-    def priority_json(self, row: dict) -> dict[str, Any]:
-        """A priority object."""
-        return {
-            "self": f"{self.base}/rest/api/2/priority/{row['id']}",
-            "statusColor": row.get("statusColor", "#707070"),
-            "description": row.get("description", row["name"]),
-            "iconUrl": f"{self.base}/images/icons/priorities/medium.svg",
-            "name": row["name"],
-            "id": row["id"],
-        }
-
-    def resolution_json(self, row: dict) -> dict[str, Any]:
-        """A resolution object."""
-        return {
-            "self": f"{self.base}/rest/api/2/resolution/{row['id']}",
-            "id": row["id"],
-            "description": row.get("description", row["name"]),
-            "name": row["name"],
-        }
-
-    def issuetype_json(self, row: dict) -> dict[str, Any]:
-        """An issue type object."""
-        return {
-            "self": f"{self.base}/rest/api/2/issuetype/{row['id']}",
-            "id": row["id"],
-            "description": row.get("description", ""),
-            "name": row["name"],
-            "subtask": False,
-            "avatarId": 10303,
-            "iconUrl": f"{self.base}/images/icons/issuetypes/task.svg",
-        }
-
-    def project_json(self, key: str) -> dict[str, Any]:
-        """A project reference as embedded in issues."""
-        p = self.projects[key]
-        return {
-            "self": f"{self.base}/rest/api/2/project/{p['id']}",
-            "id": p["id"],
-            "key": key,
-            "name": p.get("name", key),
-            "projectTypeKey": "service_desk",
-            "avatarUrls": {
-                s: f"{self.base}/secure/projectavatar?pid={p['id']}&size={s}"
-                for s in ("48x48", "24x24", "16x16", "32x32")
-            },
-        }
-
-    def user_json(self, user: User | None) -> dict[str, Any] | None:
-        """A user object: Cloud identifies by accountId, Data Center by name/key."""
-        if user is None:
-            return None
-        ident: dict[str, Any]
-        if self.mode == "cloud":
-            ident = {
-                "self": f"{self.base}/rest/api/2/user?accountId={user.account_id}",
-                "accountId": user.account_id,
-            }
-        else:
-            ident = {
-                "self": f"{self.base}/rest/api/2/user?username={user.name}",
-                "name": user.name,
-                "key": user.name,
-            }
-        avatar = f"{self.base}/secure/useravatar?ownerId={user.name}"
-        out = {
-            **ident,
-            "emailAddress": user.email,
-            "avatarUrls": {s: f"{avatar}&size={s}" for s in ("48x48", "24x24", "16x16", "32x32")},
-            "displayName": user.display_name,
-            "active": True,
-            "timeZone": user.time_zone,
-        }
-        if self.mode == "cloud":
-            out["accountType"] = "atlassian"
-        return out

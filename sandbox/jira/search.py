@@ -106,6 +106,11 @@ class JiraSearchReads:
         ids = self._matching(str(params.get("jql") or ""), req.user)
         fields = self.state.field_ids(self._fields_param(params), "*navigable")
         expand = self._expand(params)
+        # Not documented behaviour: models servers seen in the field that drop `expand` from
+        # the query string (a rewriting proxy: "get") or ignore it on search ("all").
+        ignores = self.state.options.get("dc_search_ignores_expand")
+        if ignores == "all" or (ignores == "get" and req.method == "GET"):
+            expand.discard("changelog")
         cap = self.state.options.get("dc_changelog_cap")
         out: dict[str, Any] = {
             "expand": "schema,names",

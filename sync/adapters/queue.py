@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sync.adapters.sqlite_db import SqliteFile
+from sync.errors import StoreError
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS webhook_queue (
@@ -50,6 +51,7 @@ class EventQueue:
         self._f = SqliteFile(path, _SCHEMA, synchronous="FULL")
         self.path = self._f.path
         self._added = threading.Condition()
+        self.last_error: str | None = None  # the last failed commit, until one succeeds
 
     def close(self) -> None:
         """Close the connection."""
@@ -60,18 +62,23 @@ class EventQueue:
     ) -> bool:
         """Commit one event; False (nothing queued) when `delivery_id` was seen already."""
         at = _now_us() if now_us is None else now_us
-        with self._f.tx() as db:
-            if delivery_id:
-                cur = db.execute(
-                    "INSERT OR IGNORE INTO webhook_seen VALUES (?, ?)", (delivery_id, at)
+        try:
+            with self._f.tx() as db:
+                if delivery_id:
+                    cur = db.execute(
+                        "INSERT OR IGNORE INTO webhook_seen VALUES (?, ?)", (delivery_id, at)
+                    )
+                    if cur.rowcount == 0:
+                        return False
+                db.execute(
+                    "INSERT INTO webhook_queue (tracker, key, received_us, delivery_id) "
+                    "VALUES (?, ?, ?, ?)",
+                    (tracker, key, at, delivery_id),
                 )
-                if cur.rowcount == 0:
-                    return False
-            db.execute(
-                "INSERT INTO webhook_queue (tracker, key, received_us, delivery_id) "
-                "VALUES (?, ?, ?, ?)",
-                (tracker, key, at, delivery_id),
-            )
+        except StoreError as exc:
+            self.last_error = str(exc)  # /healthz reports it until a commit succeeds again
+            raise
+        self.last_error = None
         with self._added:
             self._added.notify_all()
         return True
@@ -88,18 +95,17 @@ class EventQueue:
 
     def oldest(self) -> tuple[str, str, int] | None:
         """(tracker, key, received_us) of the oldest queued event, if any."""
-        with self._f.lock:
-            return self._f.db.execute(
-                "SELECT tracker, key, received_us FROM webhook_queue ORDER BY id LIMIT 1"
-            ).fetchone()
+        return self._f.one(
+            "SELECT tracker, key, received_us FROM webhook_queue ORDER BY id LIMIT 1"
+        )
 
     def take(self, tracker: str, key: str) -> Batch | None:
         """Every event queued so far for one issue (rows stay until `done`)."""
-        with self._f.lock:
-            rows = self._f.db.execute(
-                "SELECT id, received_us FROM webhook_queue WHERE tracker=? AND key=? ORDER BY id",
-                (tracker, key),
-            ).fetchall()
+        rows = self._f.all(
+            "SELECT id, received_us FROM webhook_queue WHERE tracker=? AND key=? ORDER BY id",
+            tracker,
+            key,
+        )
         if not rows:
             return None
         return Batch(tracker, key, tuple(r[0] for r in rows), min(r[1] for r in rows))
@@ -111,8 +117,8 @@ class EventQueue:
 
     def depth(self) -> int:
         """Queued events (not yet processed)."""
-        with self._f.lock:
-            return self._f.db.execute("SELECT count(*) FROM webhook_queue").fetchone()[0]
+        row = self._f.one("SELECT count(*) FROM webhook_queue")
+        return row[0] if row else 0
 
     def prune_seen(self, older_than_us: int) -> int:
         """Forget delivery ids received before `older_than_us`; returns how many."""

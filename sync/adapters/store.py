@@ -3,15 +3,23 @@
 Times are integer epoch microseconds. Every method is one short transaction, so a process
 killed at any point leaves the file consistent; the pass decides *when* to call them (the
 cursor only after the writes of its page succeeded, an intent before a comment is posted).
+One process writes at a time: `lock()` (an OS lock on `<file>.lock`) is held by `sync` for its
+pass and by `run` for its life; a PostgreSQL store implements the same with an advisory lock.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from sync.adapters.sqlite_db import SqliteFile
+from sync.adapters.store_lock import FileLock
+from sync.adapters.store_notices import NoticeRow, NoticeTable
+
+__all__ = ["IssueState", "NoticeRow", "StateStore"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS cursors (
@@ -23,6 +31,7 @@ CREATE TABLE IF NOT EXISTS issues (
     check_us INTEGER,                 -- when the result flips without any event (sweep)
     hours_written_us INTEGER,         -- last write of elapsed/remaining hours
     state TEXT, breached INTEGER, due_us INTEGER,
+    recorded_us INTEGER,              -- our clock when this row was written (clock jumps)
     PRIMARY KEY (tracker, key));
 CREATE INDEX IF NOT EXISTS issues_check ON issues (tracker, check_us);
 CREATE TABLE IF NOT EXISTS failures (
@@ -41,7 +50,11 @@ CREATE TABLE IF NOT EXISTS notices (
     state TEXT NOT NULL,              -- pending -> sending -> sent | failed | superseded
     attempts INTEGER NOT NULL DEFAULT 0, error TEXT, at_us INTEGER NOT NULL,
     PRIMARY KEY (tracker, key, event));
+CREATE TABLE IF NOT EXISTS meta (
+    tracker TEXT NOT NULL, name TEXT NOT NULL, value INTEGER,
+    PRIMARY KEY (tracker, name));
 """
+_ISSUE_COLS = "seen_updated_us, check_us, hours_written_us, state, breached, due_us, recorded_us"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,36 +67,72 @@ class IssueState:
     state: str | None
     breached: bool | None
     due_us: int | None
+    recorded_us: int | None = None  # our clock when recorded; later than now: the clock jumped
+
+    def from_the_future(self, now_us: int) -> bool:
+        """Recorded (or hours written) after `now`: the clock ran ahead since, so it is stale."""
+        return any(t is not None and t > now_us for t in (self.recorded_us, self.hours_written_us))
 
 
-@dataclass(frozen=True, slots=True)
-class NoticeRow:
-    """One notification of one issue, as recorded before (and after) it was sent."""
-
-    event: str
-    channel: str
-    recipient: str | None
-    subject: str | None
-    body: str
-    message_id: str | None
-    state: str
-    attempts: int
-    error: str | None
-
-
-_NOTICE_COLS = "event, channel, recipient, subject, body, message_id, state, attempts, error"
-
-
-class StateStore:
+class StateStore(NoticeTable):
     """Cursors, per-issue state and side-effect intents in one SQLite file."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, lock_wait_seconds: float = 0) -> None:
         self._f = SqliteFile(path, _SCHEMA, synchronous="NORMAL")
         self.path = self._f.path
+        self._lock = FileLock(self.path)
+        self._lock_wait = lock_wait_seconds
+        self._holders = 0  # nested `lock()` blocks of this process (any thread)
+        self._holding = threading.Lock()
+        columns = {r[1] for r in self._f.all("PRAGMA table_info(issues)")}
+        if "recorded_us" not in columns:  # a state file from before clock-jump detection
+            with self._f.tx() as db:
+                db.execute("ALTER TABLE issues ADD COLUMN recorded_us INTEGER")
 
     def close(self) -> None:
-        """Close the connection."""
+        """Close the connection (and let go of the lock, if held)."""
+        self._lock.release()
         self._f.close()
+
+    @contextmanager
+    def lock(self, wait_seconds: float | None = None) -> Iterator[None]:
+        """Be the one writer of this store for the block (`StoreBusyError` after the wait).
+
+        Re-entrant within this process, across threads: `run` takes it for its life, and the
+        passes its threads run inside it do not take it again.
+        """
+        with self._holding:
+            if self._holders == 0:
+                self._lock.acquire(self._lock_wait if wait_seconds is None else wait_seconds)
+            self._holders += 1
+        try:
+            yield
+        finally:
+            with self._holding:
+                self._holders -= 1
+                if self._holders == 0:
+                    self._lock.release()
+
+    def health(self) -> str | None:
+        """None when the store answers a read; else the one-line problem."""
+        try:
+            self._f.one("SELECT count(*) FROM cursors")
+        except Exception as exc:
+            return str(exc)
+        return None
+
+    # -- clock ---------------------------------------------------------------------------
+
+    def swap_pass_start(self, tracker: str, now_us: int) -> int | None:
+        """Record when this pass started; the previous start (later than now: clock went back)."""
+        with self._f.tx() as db:
+            row = db.execute(
+                "SELECT value FROM meta WHERE tracker=? AND name='pass_start_us'", (tracker,)
+            ).fetchone()
+            db.execute(
+                "INSERT OR REPLACE INTO meta VALUES (?, 'pass_start_us', ?)", (tracker, now_us)
+            )
+        return row[0] if row else None
 
     # -- cursors ------------------------------------------------------------------------
 
@@ -108,15 +157,12 @@ class StateStore:
     def issue(self, tracker: str, key: str) -> IssueState | None:
         """What was recorded for an issue, if anything."""
         row = self._f.one(
-            "SELECT seen_updated_us, check_us, hours_written_us, state, breached, due_us "
-            "FROM issues WHERE tracker=? AND key=?",
-            tracker,
-            key,
+            f"SELECT {_ISSUE_COLS} FROM issues WHERE tracker=? AND key=?", tracker, key
         )
         if row is None:
             return None
         return IssueState(
-            row[0], row[1], row[2], row[3], None if row[4] is None else bool(row[4]), row[5]
+            row[0], row[1], row[2], row[3], None if row[4] is None else bool(row[4]), *row[5:]
         )
 
     def record_issue(
@@ -130,15 +176,19 @@ class StateStore:
         breached: bool,
         due_us: int | None,
         hours_written_us: int | None = None,
+        recorded_us: int | None = None,
     ) -> None:
         """Remember an issue after it was processed (and its writes succeeded)."""
         with self._f.tx() as db:
+            # hours_written_us as planned: the plan carries the previous value forward, and a
+            # value from the future (clock jump) must be replaceable by an earlier one.
             db.execute(
-                "INSERT INTO issues VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                f"INSERT INTO issues (tracker, key, {_ISSUE_COLS}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT(tracker, key) DO UPDATE SET seen_updated_us=excluded.seen_updated_us,"
                 " check_us=excluded.check_us, state=excluded.state,"
                 " breached=excluded.breached, due_us=excluded.due_us,"
-                " hours_written_us=coalesce(excluded.hours_written_us, hours_written_us)",
+                " hours_written_us=excluded.hours_written_us, recorded_us=excluded.recorded_us",
                 (
                     tracker,
                     key,
@@ -148,27 +198,39 @@ class StateStore:
                     state,
                     int(breached),
                     due_us,
+                    recorded_us,
                 ),
             )
             db.execute("DELETE FROM failures WHERE tracker=? AND key=?", (tracker, key))
 
     def due_for_check(self, tracker: str, now_us: int, limit: int = 1000) -> list[str]:
-        """Issues whose result may have flipped by `now` (deadline, at-risk, hours refresh)."""
-        with self._f.lock:
-            rows = self._f.db.execute(
-                "SELECT key FROM issues WHERE tracker=? AND check_us IS NOT NULL AND check_us<=? "
-                "ORDER BY check_us LIMIT ?",
-                (tracker, now_us, limit),
-            ).fetchall()
+        """Issues whose result may have flipped by `now` (deadline, at-risk, hours refresh),
+        and those recorded at a time later than `now` (the clock ran ahead, then came back)."""
+        rows = self._f.all(
+            "SELECT key FROM issues WHERE tracker=? AND ((check_us IS NOT NULL AND check_us<=?) "
+            "OR recorded_us>? OR hours_written_us>?) ORDER BY check_us LIMIT ?",
+            tracker,
+            now_us,
+            now_us,
+            now_us,
+            limit,
+        )
         return [r[0] for r in rows]
 
     def count_by_state(self, tracker: str) -> dict[str, int]:
         """Issues per clock state (for metrics)."""
-        with self._f.lock:
-            rows = self._f.db.execute(
-                "SELECT state, count(*) FROM issues WHERE tracker=? GROUP BY state", (tracker,)
-            ).fetchall()
+        rows = self._f.all(
+            "SELECT state, count(*) FROM issues WHERE tracker=? GROUP BY state", tracker
+        )
         return {r[0]: r[1] for r in rows}
+
+    def projects(self, tracker: str) -> set[str]:
+        """The key prefixes (projects) of the issues recorded for a tracker."""
+        rows = self._f.all(
+            "SELECT DISTINCT substr(key, 1, instr(key, '-') - 1) FROM issues WHERE tracker=?",
+            tracker,
+        )
+        return {r[0] for r in rows if r[0]}
 
     # -- failures -----------------------------------------------------------------------
 
@@ -181,11 +243,7 @@ class StateStore:
 
     def failures(self, tracker: str) -> dict[str, str]:
         """Issues that failed last time, with the reason."""
-        with self._f.lock:
-            rows = self._f.db.execute(
-                "SELECT key, reason FROM failures WHERE tracker=?", (tracker,)
-            ).fetchall()
-        return dict(rows)
+        return dict(self._f.all("SELECT key, reason FROM failures WHERE tracker=?", tracker))
 
     # -- intents (record intent, then act, then mark) -----------------------------------
 
@@ -210,69 +268,3 @@ class StateStore:
             db.execute(
                 "DELETE FROM intents WHERE tracker=? AND key=? AND kind=?", (tracker, key, kind)
             )
-
-    # -- notices (sync/passes/deliver.py: recorded with their text before they are sent) ---------
-
-    def notice(self, tracker: str, key: str, event: str) -> NoticeRow | None:
-        """One notification of an issue, if it was ever due."""
-        row = self._f.one(
-            f"SELECT {_NOTICE_COLS} FROM notices WHERE tracker=? AND key=? AND event=?",
-            tracker,
-            key,
-            event,
-        )
-        return NoticeRow(*row) if row else None
-
-    def notices(self, tracker: str, key: str) -> dict[str, NoticeRow]:
-        """Every notification ever recorded for an issue, by event, oldest first."""
-        rows = self._f.all(
-            f"SELECT {_NOTICE_COLS} FROM notices WHERE tracker=? AND key=? ORDER BY at_us, event",
-            tracker,
-            key,
-        )
-        return {r[0]: NoticeRow(*r) for r in rows}
-
-    def open_notices(self, tracker: str, key: str) -> list[NoticeRow]:
-        """Notifications of an issue not yet sent nor given up ('pending', 'sending')."""
-        with self._f.lock:
-            rows = self._f.db.execute(
-                f"SELECT {_NOTICE_COLS} FROM notices WHERE tracker=? AND key=? "
-                "AND state IN ('pending', 'sending') ORDER BY at_us, event",
-                (tracker, key),
-            ).fetchall()
-        return [NoticeRow(*r) for r in rows]
-
-    def add_notice(self, tracker: str, key: str, n: NoticeRow, at_us: int) -> None:
-        """Record a due notification with its final text ('pending'); a second add is a no-op."""
-        with self._f.tx() as db:
-            db.execute(
-                "INSERT OR IGNORE INTO notices VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (tracker, key, *dataclasses.astuple(n)[:6], "pending", 0, None, at_us),
-            )
-
-    def mark_notice(
-        self,
-        tracker: str,
-        key: str,
-        event: str,
-        state: str,
-        at_us: int,
-        *,
-        attempts: int | None = None,
-        error: str | None = None,
-    ) -> None:
-        """Move a notification on: 'sending' before the side effect, then 'sent' / 'failed'."""
-        with self._f.tx() as db:
-            db.execute(
-                "UPDATE notices SET state=?, at_us=?, attempts=coalesce(?, attempts), error=? "
-                "WHERE tracker=? AND key=? AND event=?",
-                (state, at_us, attempts, error, tracker, key, event),
-            )
-
-    def notice_counts(self, tracker: str) -> dict[str, int]:
-        """Notifications per state (for metrics and reports)."""
-        with self._f.lock:
-            rows = self._f.db.execute(
-                "SELECT state, count(*) FROM notices WHERE tracker=? GROUP BY state", (tracker,)
-            ).fetchall()
-        return {r[0]: r[1] for r in rows}

@@ -57,10 +57,7 @@ def load(args: argparse.Namespace) -> Settings:
         settings.regulation = Path(args.regulation)
     from sync.logs import configure_logging
 
-    secrets = [s for t in settings.all_trackers() for s in t.secrets()]
-    secrets += settings.service.secrets()
-    secrets += settings.smtp.secrets()
-    configure_logging(settings.log_format, settings.log_level, secrets)
+    configure_logging(settings.log_format, settings.log_level, settings.secrets())
     return settings
 
 

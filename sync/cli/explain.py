@@ -2,7 +2,8 @@
 
 With several trackers configured, `explain KEY` finds the tracker by the key: first among the
 trackers whose scope names the key's project, then by asking each of them; `--tracker` is
-needed only when the key exists in more than one.
+needed only when the key exists in more than one. The state store is opened only when the
+regulation has escalation rules on (to show which ones fired).
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ def add_parser(sub: argparse._SubParsersAction, parents: list) -> None:
 
 def cmd_explain(args: argparse.Namespace) -> int:
     """Explain one issue's SLA: from the tracker, or offline from a saved file."""
+    escalation_lines: list[str] = []
     if args.file:
         regulation = regulation_of(args)
         now = now_of(args, regulation)
@@ -63,10 +65,13 @@ def cmd_explain(args: argparse.Namespace) -> int:
         app = App(settings, clock=lambda: now)
         try:
             b, raw = _find(app, settings, args.key, args.tracker)
-            ev = evaluate(raw, b, regulation, now)
-            for warning in ev.mapped.warnings:
-                err(f"warning: {warning}")
-            result = ev.result
+            if any(rule.enabled for rule in regulation.escalations):
+                result, escalation_lines = app.runner(b.name).explain_with_escalations(args.key)
+            else:
+                ev = evaluate(raw, b, regulation, now)
+                for warning in ev.mapped.warnings:
+                    err(f"warning: {warning}")
+                result = ev.result
         finally:
             app.close()
     words = words_of(args, regulation)
@@ -78,6 +83,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
         print(json.dumps(render.result_json(result, words), ensure_ascii=False, indent=2))
     else:
         _print_text(result, regulation, words)
+        for line in escalation_lines:
+            print(line)
     return EXIT_OK
 
 
@@ -126,6 +133,7 @@ def _names_project(scope: str, project: str | None, wanted: str) -> bool:
 
 def _explain_file(args: argparse.Namespace, regulation: Regulation, now: datetime):
     from mappings.profile import load_profile
+    from mappings.settle import settle
     from sla import compute
     from sync.adapters.issue_files import read_issue_file
 
@@ -133,7 +141,8 @@ def _explain_file(args: argparse.Namespace, regulation: Regulation, now: datetim
     raw = read_issue_file(args.file, kind.name)
     profile = load_profile(args.profile or kind.default_profile)
     mapped = kind.mapping.map_issue(raw, profile, ())
+    policy = regulation.policies.for_customer(mapped.timeline.customer)
+    mapped = settle(mapped, policy, now)
     for warning in mapped.warnings:
         err(f"warning: {warning}")
-    policy = regulation.policies.for_customer(mapped.timeline.customer)
     return compute(mapped.timeline, policy, now)

@@ -2,8 +2,9 @@
 
 Each command lives in its own module (`sync/cli/<command>.py`, with `add_parser` and its
 `cmd_*`); this module assembles the parser and maps every failure to one line on standard
-error and an exit code (sync.errors: 0 ok, 1 failed, 2 configuration or usage, 70 a bug,
-130 Ctrl-C, 141 output pipe closed).
+error and an exit code (sync.errors: 0 ok, 1 failed, 2 configuration or usage, 3 the state
+store is held by another process, 4 the state store is unusable, 5 `run` cannot listen, 70 a
+bug, 130 Ctrl-C, 141 output pipe closed).
 """
 
 from __future__ import annotations
@@ -29,12 +30,18 @@ from sync.cli import (
 )
 from sync.errors import (
     EXIT_BUG,
+    EXIT_BUSY,
     EXIT_CONFIG,
     EXIT_FAILED,
     EXIT_INTERRUPTED,
+    EXIT_LISTEN,
     EXIT_PIPE,
+    EXIT_STORE,
     FatalTrackerError,
+    ListenError,
     RetriableTrackerError,
+    StoreBusyError,
+    StoreError,
     UnsupportedError,
     UsageError,
 )
@@ -44,8 +51,9 @@ __all__ = ["build_parser", "main"]
 _EPILOG = """\
 start here: `sla-sync init` (reads your tracker, writes sla-sync.yaml), then `check`,
 `sync --dry-run`, `sync`. Exit codes: 0 ok; 1 some issues (or the tracker, or the
-check) failed; 2 configuration or usage error (nothing was done); 70 a bug (run with
---debug); 130 interrupted; 141 the output pipe was closed."""
+check) failed; 2 configuration or usage error (nothing was done); 3 another sla-sync
+holds the state store; 4 the state store is unusable; 5 `run` cannot listen; 70 a bug
+(run with --debug); 130 interrupted; 141 the output pipe was closed."""
 
 
 def _common_options() -> argparse.ArgumentParser:
@@ -104,6 +112,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"sla-sync: configuration error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
+    except StoreBusyError as exc:
+        print(f"sla-sync: {exc}", file=sys.stderr)
+        return EXIT_BUSY
+    except StoreError as exc:
+        print(f"sla-sync: {exc}", file=sys.stderr)
+        return EXIT_STORE
+    except ListenError as exc:
+        print(f"sla-sync: {exc}", file=sys.stderr)
+        return EXIT_LISTEN
     except SlaError as exc:
         print(f"sla-sync: {exc}", file=sys.stderr)
         return EXIT_FAILED

@@ -7,7 +7,7 @@ import errno
 import threading
 
 from sync import registry
-from sync.errors import EXIT_OK, UsageError
+from sync.errors import EXIT_OK, ListenError, UsageError
 
 __all__ = ["add_parser", "cmd_sandbox", "init_command"]
 
@@ -51,13 +51,16 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise UsageError("--scenario", f"{args.scenario}: {exc}") from None
     except OSError as exc:
+        address = f"127.0.0.1:{args.port}"
         if exc.errno == errno.EADDRINUSE:
-            raise UsageError(
-                "--port",
-                f"{args.port} is in use (another sandbox?): choose another, or --port 0 "
-                "for any free one",
+            raise ListenError(
+                address,
+                "the port is in use (another sandbox?)",
+                "choose another --port, or --port 0 for any free one",
             ) from None
-        raise UsageError("--port", f"cannot listen on {args.port}: {exc.strerror}") from None
+        raise ListenError(
+            address, exc.strerror or type(exc).__name__, "choose another --port"
+        ) from None
     try:
         _announce(sb)
         threading.Event().wait()

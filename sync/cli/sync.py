@@ -42,6 +42,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
     names = [t.name for t in pick_trackers(settings, args.tracker)]
     app = App(settings)
     try:
+        if settings.state_path.exists():
+            _ = app.store  # an unusable or busy store says so before any tracker request
         checks = [
             preflight(b, app.regulation.policies, notifications=False) for b in app.bindings(names)
         ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sync.errors import SkippableIssueError
 from sync.passes.decide import BREACH_COMMENT, Plan
-from sync.passes.deliver import Effects, deliver
+from sync.passes.deliver import Effects, deliver, post_comment_once
 
 __all__ = ["apply", "comment_once"]
 
@@ -29,6 +29,7 @@ def apply(fx: Effects, p: Plan) -> tuple[str, bool]:
         breached=p.breached,
         due_us=p.due_us,
         hours_written_us=p.hours_written_us,
+        recorded_us=fx.now_us(),
     )
     if delivery.problems:  # after record_issue: the failure makes the next pass retry
         raise SkippableIssueError(p.key, "; ".join(delivery.problems))
@@ -38,15 +39,13 @@ def apply(fx: Effects, p: Plan) -> tuple[str, bool]:
 
 
 def comment_once(fx: Effects, key: str, text: str) -> bool:
-    """Record intent, post, mark done; after a crash in between, look before posting."""
+    """Record intent, post, mark done; after a crash or a lost answer, look before posting
+    (the rules of `sync.passes.deliver`). True when this call posted it."""
     store, name = fx.store, fx.tracker_name
-    state = store.intent(name, key, BREACH_COMMENT)
+    state = store.intent(name, key, BREACH_COMMENT)  # read now: another pass may have posted
     if state == "done":
         return False
-    if state == "intended" and text.strip() in (c.strip() for c in fx.tracker.comments(key)):
-        store.mark_intent(name, key, BREACH_COMMENT, "done", fx.now_us())
-        return False
     store.mark_intent(name, key, BREACH_COMMENT, "intended", fx.now_us())
-    fx.tracker.comment(key, text)
+    posted = post_comment_once(fx, key, text, maybe_posted=state == "intended")
     store.mark_intent(name, key, BREACH_COMMENT, "done", fx.now_us())
-    return True
+    return posted

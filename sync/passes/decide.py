@@ -16,11 +16,13 @@ from mappings.breach_comment import breach_comment
 from mappings.desired import describe_changes, diff
 from mappings.port import FieldChanges, MappedIssue
 from mappings.raw import RawIssue
+from mappings.settle import settle
 from sla import ClockState, Policy, SlaResult, compute
 from sla.instant import to_us
 from sync.adapters.store import IssueState, NoticeRow
 from sync.binding import Binding
-from sync.passes import notices
+from sync.passes import escalations, notices
+from sync.passes.escalations import EscalationRules
 from sync.passes.notices import NoticeRules
 
 __all__ = [
@@ -57,6 +59,7 @@ class Rules:
     hours_refresh: timedelta
     breach_comment: bool | None  # None: as the mapping profile says
     notices: NoticeRules
+    escalations: EscalationRules | None = None  # None: no rule enabled
 
 
 @dataclass(frozen=True)
@@ -90,15 +93,26 @@ class Plan:
 
 
 def evaluate(raw: RawIssue, b: Binding, regulation: Regulation, now: datetime) -> Evaluation:
-    """Map the raw issue and compute its SLA under the customer's policy."""
+    """Map the raw issue and compute its SLA under the customer's policy.
+
+    Values the profile cannot place fail the issue only when they change the SLA under that
+    policy (`mappings.settle`); otherwise they come back as warnings.
+    """
     mapped = b.mapping.map_issue(raw, b.profile, b.catalog, b.vocabulary)
     policy = regulation.policies.for_customer(mapped.timeline.customer)
+    mapped = settle(mapped, policy, now)
     return Evaluation(mapped, compute(mapped.timeline, policy, now), policy)
 
 
 def is_duplicate(seen: IssueState | None, updated_us: int | None, now_us: int) -> bool:
-    """This version of the issue was processed already (an overlap re-read) and nothing is due."""
+    """This version of the issue was processed already (an overlap re-read) and nothing is due.
+
+    Never when the record is from the future (the clock ran ahead since): its figures are
+    stale however the check time reads.
+    """
     if seen is None or updated_us is None or seen.seen_updated_us != updated_us:
+        return False
+    if seen.from_the_future(now_us):
         return False
     return seen.check_us is None or seen.check_us > now_us
 
@@ -119,9 +133,12 @@ def decide(
     p = Plan(raw.key, to_us(raw.updated) if raw.updated else None, seen)
     p.human = changed_by_someone_else(raw, seen, rules)
     refresh_us = rules.hours_refresh // timedelta(microseconds=1)
+    # Hours written "in the future" were computed by a clock that ran ahead: rewrite them.
+    future = seen is not None and seen.from_the_future(now_us)
     hours_due = (
         p.human
         or seen is None
+        or future
         or seen.hours_written_us is None
         or (now_us - seen.hours_written_us >= refresh_us)
     )
@@ -146,17 +163,34 @@ def decide(
         rules.notices,
     )
     p.lines += notices.lines(p.notices)
+    upcoming: list[int] = []
+    if rules.escalations is not None:
+        fired = escalations.plan(
+            raw.key,
+            ev.mapped,
+            result,
+            ev.policy,
+            prior.notices,
+            prior.first_pass,
+            rules.escalations,
+        )
+        p.notices += fired
+        p.lines += escalations.lines(fired)
+        upcoming = [to_us(at) for _, at in escalations.ahead(ev.mapped, result, ev.policy,
+                                                              rules.escalations)]  # fmt: skip
     # A pass holds every plan until it writes: keep the few numbers the store needs, and the
     # full result (segments and all) only when the caller shows it.
     p.state, p.breached = result.state.value, result.breached
     p.due_us = to_us(result.due_at) if result.due_at else None
     writes_hours = bool(desired.hours_field_ids)
-    p.hours_written_us = (
-        now_us if hours_due and writes_hours else (seen.hours_written_us if seen else None)
-    )
+    kept = seen.hours_written_us if seen and not future else None
+    p.hours_written_us = now_us if hours_due and writes_hours else kept
     p.check_us = next_check(
         result, ev.policy, p.hours_written_us if writes_hours else None, rules.hours_refresh
     )
+    # The sweep recomputes at the next escalation point too, so a rule fires within one sweep.
+    if upcoming:
+        p.check_us = min([*upcoming, *([p.check_us] if p.check_us is not None else [])])
     p.result = result if keep_result else None
     return p
 
@@ -170,6 +204,9 @@ def changed_by_someone_else(raw: RawIssue, seen: IssueState | None, rules: Rules
     own_fields = m.own_write_fields(b.profile, b.catalog)
     w = b.profile.write
     own_labels = [lb for lb in (w.label_breached, w.label_at_risk) if lb]
+    if rules.escalations is not None:  # labels and fields our escalation rules set
+        own_labels += rules.escalations.labels()
+        own_fields = own_fields | rules.escalations.fields()
     for h in reversed(raw.histories):
         at = m.history_time(h)
         if at is None or to_us(at) <= seen.seen_updated_us:

@@ -21,7 +21,7 @@ from sync.adapters.mailer import message_id
 from sync.adapters.store import NoticeRow
 from sync.passes.notices import NEW
 
-__all__ = ["ESCALATION", "SKIPPED", "EscalationRules", "ahead", "plan"]
+__all__ = ["ESCALATION", "SKIPPED", "EscalationRules", "ahead", "lines", "plan"]
 
 ESCALATION = "esc:"
 SKIPPED = "skipped"  # plan-only state: reached before sla-sync first looked (recorded, not done)
@@ -36,6 +36,14 @@ class EscalationRules:
     mail_from: str | None  # None: no SMTP relay, e-mail actions wait (reported)
     name_of: Callable[[str, str], str]
     mention: Callable[[Person | None], str]  # the tracker's way to mention a person
+
+    def labels(self) -> list[str]:
+        """Labels the rules put on requests (so their writes are recognised as ours)."""
+        return [a.label for r in self.rules for a in r.actions if a.label]
+
+    def fields(self) -> frozenset[str]:
+        """Fields the rules set (so their writes are recognised as ours)."""
+        return frozenset(a.set_field.field for r in self.rules for a in r.actions if a.set_field)
 
 
 def plan(
@@ -83,6 +91,24 @@ def ahead(
     return sorted(out, key=lambda item: item[1])
 
 
+def lines(rows: list[NoticeRow]) -> list[str]:
+    """One line per escalation action, for `--dry-run` and the pass report."""
+    out = []
+    for n in rows:
+        rule = n.event.split(":")[1]
+        if n.state == SKIPPED:
+            out.append(f"escalation {rule}: reached before sla-sync looked; recorded, not sent")
+        elif n.channel == "comment":
+            out.append(f"escalation {rule}: comment: " + " / ".join(n.body.splitlines()))
+        elif n.channel == "email":
+            out.append(f"escalation {rule}: e-mail to {n.recipient or '(no address)'}: {n.subject}")
+        elif n.channel == "label":
+            out.append(f"escalation {rule}: label {n.body}")
+        else:
+            out.append(f"escalation {rule}: {n.recipient} = {n.body}")
+    return out
+
+
 def _applicable(rules, mapped: MappedIssue, result: SlaResult) -> list[Escalation]:
     customer = mapped.timeline.customer
     return [r for r in rules if r.applies_to(result.priority, result.line, customer)]
@@ -95,8 +121,9 @@ def _reached(rule: Escalation, r: SlaResult) -> bool:
 
 def _rows(event, action, mapped: MappedIssue, values, rules: EscalationRules) -> list[NoticeRow]:
     if action.comment is not None:
-        return [NoticeRow(event, "comment", None, None, action.comment.format(**values), None,
-                          NEW, 0, None)]  # fmt: skip
+        # Stripped: without an assignee, "{mention} …" would start with a space.
+        text = action.comment.format(**values).strip()
+        return [NoticeRow(event, "comment", None, None, text, None, NEW, 0, None)]
     if action.label is not None:
         return [NoticeRow(event, "label", None, None, action.label, None, NEW, 0, None)]
     if action.set_field is not None:

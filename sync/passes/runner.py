@@ -2,14 +2,19 @@
 
 One service function per command (docs/DESIGN.md, "The pass"): `sync_since` (the scheduled /
 cron pass), `sweep` (issues whose result flips with time alone) and `recompute` (one issue,
-e.g. from a webhook). Each reads the issue and what the store knew of it, lets `decide` work out the
-plan (pure), and hands it to `apply`, the only place that writes to the tracker.
+e.g. from a webhook). Each reads the issue and what the store knew of it, lets `decide` work
+out the plan (pure), and hands it to `apply`, the only place that writes to the tracker.
+
+Every command that writes holds the store's one-writer lock (`StateStore.lock`, re-entrant
+within the process: the service holds it for its life). A webhook's recompute first checks
+that the issue is in the scope (`ScopeCheck`).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 import structlog
@@ -22,6 +27,7 @@ from sync.adapters.mailer import Mailer
 from sync.adapters.store import IssueState, StateStore
 from sync.binding import Binding, lookback_start
 from sync.errors import SkippableIssueError
+from sync.passes import escalations
 from sync.passes.apply import apply
 from sync.passes.decide import (
     BREACH_COMMENT,
@@ -34,8 +40,10 @@ from sync.passes.decide import (
     is_duplicate,
 )
 from sync.passes.deliver import Effects
+from sync.passes.escalations import EscalationRules
 from sync.passes.notices import NoticeRules
 from sync.passes.outcome import IssueOutcome, PassOptions, PassReport
+from sync.passes.scope import ScopeCheck
 from sync.ports import SearchQuery
 
 __all__ = ["IssueOutcome", "PassOptions", "PassReport", "Runner"]
@@ -55,6 +63,7 @@ class Runner:
         options: PassOptions | None = None,
         on_issue: Callable[[str, IssueOutcome], None] | None = None,
         mailer: Mailer | None = None,
+        scope_cache_seconds: float = 600,
     ) -> None:
         self.b = binding
         self.regulation = regulation
@@ -70,8 +79,21 @@ class Runner:
             mailer.s.from_address if mailer else None,
             regulation.name_of,
         )
+        enabled = tuple(r for r in regulation.escalations if r.enabled)
+        self._escalations = (
+            EscalationRules(
+                binding.name,
+                enabled,
+                mailer.s.from_address if mailer else None,
+                regulation.name_of,
+                binding.mapping.mention,
+            )
+            if enabled
+            else None
+        )
         self._catalog_ready = False
         self._calendar_warned: set[str] = set()
+        self.scope = ScopeCheck(binding, scope_cache_seconds)
 
     # -- commands -----------------------------------------------------------------------
 
@@ -80,6 +102,10 @@ class Runner:
     ) -> PassReport:
         """One incremental pass (or everything with `full`); the cursor moves page by page."""
         report = self._start()
+        with self._writing(dry_run):
+            return self._pass(report, full, dry_run, keep_results)
+
+    def _pass(self, report: PassReport, full: bool, dry_run: bool, keep: bool) -> PassReport:
         now = self.clock()
         cursor_us = None if full else self.store.cursor(self.b.name, self.b.scope)
         query = SearchQuery(self.b.scope)
@@ -89,16 +115,28 @@ class Runner:
         elif not full:
             start = lookback_start(now, self.options.closed_lookback_days)
             query = SearchQuery(self.b.scope, open_or_updated_since=start)
-        self._retry_failures(report, dry_run)
+        # Issues that failed before: retried from the window's fresh read when it holds them,
+        # else fetched after it. Either way one outcome per key (one key, one failure).
+        failed_before = set(self.store.failures(self.b.name))
+        retry = set(failed_before)
         plans: dict[str, Plan] = {}
+        failed: dict[str, IssueOutcome] = {}
         fields, history = self.b.read_field_ids(), self.b.history_field_ids()
         for page in self.b.tracker.search(query, fields, history):
             for raw in page.issues:
-                p = self._plan(raw, dry_run, report.run_id, dedupe=True, keep=keep_results)
+                retry.discard(raw.key)
+                dedupe = raw.key not in failed_before
+                p = self._plan(raw, dry_run, report.run_id, dedupe=dedupe, keep=keep)
+                # A key met twice (a page shifted under startAt): the later read is fresher.
                 if isinstance(p, IssueOutcome):
-                    report.issues.append(p)
+                    plans.pop(raw.key, None)
+                    failed[raw.key] = p
                 else:
-                    plans[p.key] = p  # a key met twice: the later read is the fresher one
+                    failed.pop(raw.key, None)
+                    plans[p.key] = p
+        report.issues += failed.values()
+        for key in sorted(retry):
+            report.issues.append(self._recompute(key, dry_run, report.run_id))
         # Writes only now (they bump `updated`), oldest update first; the cursor follows each
         # chunk once its writes went through, so a killed pass redoes little.
         ordered = sorted(plans.values(), key=lambda p: (p.updated_us or 0, p.key))
@@ -113,21 +151,48 @@ class Runner:
     def sweep(self, *, dry_run: bool = False) -> PassReport:
         """Recompute the issues whose deadline, at-risk point or hours refresh has come."""
         report = self._start()
-        now_us = to_us(self.clock())
-        for key in self.store.due_for_check(self.b.name, now_us):
-            report.issues.append(self._recompute(key, dry_run, report.run_id))
+        with self._writing(dry_run):
+            now_us = to_us(self.clock())
+            for key in self.store.due_for_check(self.b.name, now_us):
+                report.issues.append(self._recompute(key, dry_run, report.run_id))
         return report
 
-    def recompute(self, key: str, *, dry_run: bool = False) -> IssueOutcome:
-        """Fetch one issue fresh and bring its SLA fields up to date."""
+    def recompute(self, key: str, *, dry_run: bool = False, scoped: bool = False) -> IssueOutcome:
+        """Fetch one issue fresh and bring its SLA fields up to date.
+
+        `scoped` (a webhook's issue): first make sure the scope selects it; otherwise nothing
+        is read or written and the outcome is "ignored".
+        """
         report = self._start()
-        return self._recompute(key, dry_run, report.run_id)
+        if scoped and not self.scope.contains(key):
+            outcome = IssueOutcome(key, "ignored", error="not in the scope")
+            self._log(outcome, report.run_id)
+            return outcome
+        with self._writing(dry_run, check_clock=False):
+            return self._recompute(key, dry_run, report.run_id)
 
     def explain(self, key: str) -> SlaResult:
         """The SLA result of one issue, read-only."""
+        return self.explain_with_escalations(key)[0]
+
+    def explain_with_escalations(self, key: str) -> tuple[SlaResult, list[str]]:
+        """The SLA result of one issue and its escalations: fired (when) and ahead (when)."""
         self._start()
         raw = self.b.tracker.fetch(key, self.b.read_field_ids(), self.b.history_field_ids())
-        return self._evaluate(raw, self.clock()).result
+        ev = self._evaluate(raw, self.clock())
+        if self._escalations is None:
+            return ev.result, []
+        zone = ev.policy.calendar.zone
+        done = [
+            f"escalation {n.event.split(':')[1]} ({n.channel}): {n.state} "
+            f"{datetime.fromtimestamp(at / 1e6, zone):%Y-%m-%d %H:%M}"
+            for n, at in self.store.escalations(self.b.name, key)
+        ]
+        ahead = [
+            f"escalation {rule}: ahead, at {at.astimezone(zone):%Y-%m-%d %H:%M}"
+            for rule, at in escalations.ahead(ev.mapped, ev.result, ev.policy, self._escalations)
+        ]
+        return ev.result, done + ahead
 
     # -- internals ----------------------------------------------------------------------
 
@@ -136,6 +201,30 @@ class Runner:
             self.b.refresh_catalog()
             self._catalog_ready = True
         return PassReport(self.b.name, uuid.uuid4().hex[:12])
+
+    @contextmanager
+    def _writing(self, dry_run: bool, check_clock: bool = True) -> Iterator[None]:
+        """Hold the store's one-writer lock (not for a dry run); notice a clock gone back."""
+        if dry_run:
+            yield
+            return
+        with self.store.lock():
+            if check_clock:
+                self._check_clock()
+            yield
+
+    def _check_clock(self) -> None:
+        now_us = to_us(self.clock())
+        before = self.store.swap_pass_start(self.b.name, now_us)
+        if before is not None and now_us < before:
+            # Rows written meanwhile carry later times; the sweep and `decide` treat them as
+            # stale, so the figures heal in this pass and the next sweep.
+            self.log.warning(
+                "clock.backwards",
+                seconds=round((before - now_us) / 1e6, 3),
+                detail="the clock is earlier than at the previous pass; "
+                "figures recorded since are recomputed",
+            )
 
     def refresh(self) -> None:
         """Re-read field definitions at the next command (once per scheduled pass)."""
@@ -148,6 +237,7 @@ class Runner:
             self.options.hours_refresh,
             self.options.breach_comment,
             self._notice_rules,
+            self._escalations,
         )
 
     def _prior(self, key: str, seen: IssueState | None) -> Prior:
@@ -158,10 +248,6 @@ class Runner:
             notices=self.store.notices(name, key),
             first_pass=self.store.cursor(name, self.b.scope) is None,
         )
-
-    def _retry_failures(self, report: PassReport, dry_run: bool) -> None:
-        for key in self.store.failures(self.b.name):
-            report.issues.append(self._recompute(key, dry_run, report.run_id))
 
     def _recompute(self, key: str, dry_run: bool, run_id: str) -> IssueOutcome:
         try:

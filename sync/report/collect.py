@@ -8,6 +8,7 @@ from datetime import datetime
 
 import structlog
 
+from mappings.settle import require_placed
 from sla import SlaError, Timeline
 from sync.binding import Binding
 from sync.errors import SkippableIssueError
@@ -39,6 +40,8 @@ def collect(bindings: Iterable[Binding], since: datetime, until: datetime) -> Co
             for raw in page.issues:
                 try:
                     mapped = b.mapping.map_issue(raw, b.profile, b.catalog, b.vocabulary)
+                    # A report has no single `now` to settle unmapped values at: stay strict.
+                    mapped = require_placed(mapped)
                 except (SlaError, SkippableIssueError) as exc:
                     out.failed.append((raw.key, str(exc)))
                     continue

@@ -20,6 +20,14 @@ def fmt_time(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value else "—"
 
 
+def zone_name(value: datetime) -> str:
+    """'Europe/Moscow, UTC+03:00': the zone's name (when it has one) and the instant's offset."""
+    offset = value.strftime("%z")
+    utc = f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
+    key = getattr(value.tzinfo, "key", None)
+    return f"{key}, {utc}" if key else utc
+
+
 def fmt_hours(seconds: float) -> str:
     """Hours with two decimals."""
     return f"{seconds / 3600:.2f}"
@@ -84,8 +92,13 @@ def explain_text(r: SlaResult, words: Words = _EN) -> str:
         ]
         for s in r.segments
     ]
+    # Every time below in one zone, named: the calendar's (segments and due times are in it),
+    # `now` included, whatever zone it was given in.
+    zone = r.segments[0].start.tzinfo if r.segments else r.now.tzinfo
+    now = r.now.astimezone(zone)
     head = (
-        f"{r.key}  metric={r.metric}  policy={r.policy}  now={r.now.isoformat()}\n"
+        f"{r.key}  metric={r.metric}  policy={r.policy}  now={fmt_time(now)}  "
+        f"(times in {zone_name(now)})\n"
         f"priority={words('priorities', r.priority.value)}  "
         f"line={words('lines', r.line.value)}  target={fmt_hours(r.target_seconds)} h"
     )

@@ -3,16 +3,23 @@
 One process, three kinds of thread: waitress serves the WSGI app (accepts webhooks into the
 SQLite queue, answers /healthz and /metrics), the worker drains the queue, the scheduler runs
 the incremental pass and the breach sweep. All of them hand `Command`s to `Service.handle`.
+The process holds the state store's one-writer lock for its whole life (its threads share it).
+On SIGTERM/SIGINT it keeps listening while the worker finishes the issue in hand, answering
+webhooks 503 (trackers retry them), then closes the listener.
 """
 
 from __future__ import annotations
 
+import errno
 import logging
+import resource
 import signal
+import socket
 import sys
+import threading
 from collections.abc import Callable
 from datetime import datetime
-from typing import TextIO
+from typing import Any, TextIO
 
 import structlog
 
@@ -21,6 +28,7 @@ from sla import ConfigError
 from sync import registry
 from sync.adapters.queue import EventQueue
 from sync.composition import App, _utc_now
+from sync.errors import ListenError
 from sync.service.commands import Command, RecomputeIssue, Service, Sweep, SyncSince
 from sync.service.metrics import Metrics
 from sync.service.scheduler import Scheduler
@@ -85,56 +93,106 @@ class Runtime:
             s.sweep_interval_seconds,
         )
         self.log = structlog.get_logger().bind(component="service")
+        self._stop = threading.Event()
+        self._stopped: tuple[bool, bool] | None = None  # (worker done, scheduler done)
 
     def serve(self, out: TextIO = sys.stdout) -> int:
-        """Listen, start the worker and the scheduler, block until a stop signal; exit code."""
-        from waitress import create_server
+        """Take the store, listen, run the worker and the scheduler until a stop signal.
 
+        `StoreBusyError` when another process holds the state store, `ListenError` when the
+        address cannot be bound; 0 after a signal.
+        """
         # waitress warns "Task queue depth is N" whenever a request waits for a thread; under
         # a burst that is expected (the queue, not waitress, is what must not lose events).
         logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-        s = self.settings
-        server = create_server(
-            self.wsgi,
-            host=s.host,
-            port=s.port,
-            threads=s.threads,
-            # Bodies above the limit are refused by the app with 413; waitress caps the rest.
-            max_request_body_size=s.max_body_bytes + 1,
-            clear_untrusted_proxy_headers=True,
-            ident="sla-sync",
-        )
-        url = f"http://{server.effective_host}:{server.effective_port}"  # type: ignore[union-attr]
-        previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+        with self.app.store.lock():
+            server = self._listen()
+            url = f"http://{server.effective_host}:{server.effective_port}"
+            previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
 
-        def stop(signum: int, _frame: object) -> None:
-            self.wsgi.accepting = False
-            raise SystemExit(0)  # waitress.run() catches it and closes its sockets
+            def stop(signum: int, _frame: object) -> None:
+                self.wsgi.accepting = False  # from now on webhooks get 503, /healthz 503
+                self._stop.set()
 
-        try:
-            for sig in previous:
-                signal.signal(sig, stop)
-            self.worker.start()
-            self.scheduler.start()
-            self.log.info("service.listening", url=url, trackers=self.service.trackers())
-            print(f"sla-sync: listening on {url}", file=out, flush=True)
-            server.run()
-        except SystemExit:
-            pass
-        finally:
-            server.close()
-            self.shutdown()
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
+            try:
+                for sig in previous:
+                    signal.signal(sig, stop)
+                self.worker.start()
+                self.scheduler.start()
+                self.log.info("service.listening", url=url, trackers=self.service.trackers())
+                print(f"sla-sync: listening on {url}", file=out, flush=True)
+                self._loop(server)
+            finally:
+                _close(server)
+                self.shutdown()
+                for sig, handler in previous.items():
+                    signal.signal(sig, handler)
         return 0
 
-    def shutdown(self) -> None:
-        """Stop accepting, finish the issue in hand, leave the rest queued."""
-        self.wsgi.accepting = False
+    def _listen(self) -> Any:
+        from waitress import create_server
+
+        s = self.settings
+        address = f"{s.host}:{s.port}"
+        try:
+            return create_server(
+                self.wsgi,
+                host=s.host,
+                port=s.port,
+                threads=s.threads,
+                # Bodies above the limit are refused by the app with 413; waitress caps the rest.
+                max_request_body_size=s.max_body_bytes + 1,
+                clear_untrusted_proxy_headers=True,
+                ident="sla-sync",
+                # Slow clients hold connections, not threads: allow many, drop idle ones soon.
+                connection_limit=_connection_limit(s.connection_limit, self.log),
+                channel_timeout=s.channel_timeout_seconds,
+                cleanup_interval=max(1.0, min(30.0, s.channel_timeout_seconds / 2)),
+            )
+        except (socket.gaierror, ValueError) as exc:
+            # waitress turns a host getaddrinfo cannot resolve into ValueError("Invalid
+            # host/port specified."), with the gaierror as its context.
+            cause = exc if isinstance(exc, socket.gaierror) else exc.__context__
+            why = cause.strerror if isinstance(cause, socket.gaierror) else str(exc)
+            raise ListenError(
+                address,
+                f"cannot resolve the host ({why})",
+                "set service.host (or --host) to an address of this machine, "
+                "e.g. 127.0.0.1 or 0.0.0.0",
+            ) from None
+        except OSError as exc:
+            raise ListenError(address, *_bind_problem(exc)) from None
+
+    def _loop(self, server: Any) -> None:
+        """Serve until a stop signal, then until the worker let go of the issue in hand."""
+        loop_map = getattr(server, "map", None) or server._map
+        adj = server.adj
+        drain: threading.Thread | None = None
+        while drain is None or drain.is_alive():
+            server.asyncore.loop(
+                timeout=min(adj.asyncore_loop_timeout, 0.2),
+                map=loop_map,
+                use_poll=adj.asyncore_use_poll,
+                count=1,
+            )
+            if self._stop.is_set() and drain is None:
+                self.log.info("service.stopping", queued=self._depth())
+                drain = threading.Thread(target=self._drain, name="sla-sync-drain", daemon=True)
+                drain.start()
+
+    def _drain(self) -> None:
         grace = self.settings.shutdown_grace_seconds
         worker_done = self.worker.stop(grace)
         # A pass in progress is not waited for: its cursor only moves after its writes.
         scheduler_done = self.scheduler.stop(min(grace, 1.0))
+        self._stopped = (worker_done, scheduler_done)
+
+    def shutdown(self) -> None:
+        """Stop accepting, finish the issue in hand, leave the rest queued."""
+        self.wsgi.accepting = False
+        if self._stopped is None:
+            self._drain()
+        worker_done, scheduler_done = self._stopped or (False, False)
         self.log.info(
             "service.stopped", queued=self._depth(), worker_done=worker_done,
             scheduler_done=scheduler_done,
@@ -148,3 +206,52 @@ class Runtime:
             return self.queue.depth()
         except Exception:
             return None
+
+
+def _close(server: Any) -> None:
+    """Stop waitress' threads and close the listener and every open connection."""
+    from waitress import wasyncore
+
+    dispatcher = getattr(server, "task_dispatcher", None)
+    if dispatcher is not None:
+        dispatcher.shutdown()
+    wasyncore.close_all(getattr(server, "map", None) or server._map)
+
+
+def _bind_problem(exc: OSError) -> tuple[str, str]:
+    if exc.errno == errno.EADDRINUSE:
+        return (
+            "the port is in use (another service, or another `sla-sync run`)",
+            "stop it, or set service.port (or --port) to a free port",
+        )
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return (
+            "the address is not one of this machine's",
+            "set service.host (or --host) to 127.0.0.1, 0.0.0.0 or an address of this host",
+        )
+    if exc.errno == errno.EACCES:
+        return (
+            "permission denied (ports below 1024 need privileges)",
+            "choose a port above 1023 and put a proxy in front",
+        )
+    return exc.strerror or type(exc).__name__, "check service.host and service.port"
+
+
+def _connection_limit(wanted: int, log: Any) -> int:
+    """`wanted`, within the process' open-file limit (raised toward the hard limit if needed)."""
+    reserve = 64  # the state file, the tracker's connections, logs
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < wanted + reserve:
+        target = wanted + reserve
+        if hard != resource.RLIM_INFINITY:
+            target = min(target, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError):
+            pass
+    if soft == resource.RLIM_INFINITY or soft - reserve >= wanted:
+        return wanted
+    usable = max(10, soft - reserve)
+    log.warning("service.connection_limit", wanted=wanted, usable=usable, open_files=soft)
+    return usable

@@ -1,8 +1,9 @@
 """The service's WSGI app: signed webhooks into the durable queue, /healthz and /metrics.
 
 Order of checks for a webhook: route, size (413), signature over the raw body (401), JSON and
-shape (400), de-duplication by delivery id (200 "duplicate"), queue commit, then 202. Nothing
-is parsed before the signature is verified, and no request can raise out of `__call__`.
+shape (400), scope (200 "ignored" for an issue known to be outside it), de-duplication by
+delivery id (200 "duplicate"), queue commit, then 202. Nothing is parsed before the signature
+is verified, and no request can raise out of `__call__`. /healthz also reports the state store.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import structlog
 from config.settings import ServiceSettings
 from sync import registry
 from sync.adapters.queue import EventQueue
+from sync.errors import StoreError
 from sync.registry import WebhookIntake
 from sync.service.metrics import CONTENT_TYPE, Metrics
 
@@ -36,6 +38,8 @@ class Routes(Protocol):
 
     def tracker_of_kind(self, kind: str, name: str | None = None) -> str | None: ...
     def pass_age(self) -> float: ...
+    def out_of_scope(self, tracker: str, key: str) -> bool: ...
+    def store_problem(self) -> str | None: ...
 
 
 _REASONS = {200: "OK", 202: "Accepted", 400: "Bad Request", 401: "Unauthorized",
@@ -105,8 +109,16 @@ class WebhookApp:
         key, event = _issue_key(intake, body)
         if intake.ignored(event):
             return 200, f"ignored: {event}"
+        if self.routes.out_of_scope(tracker, key):
+            self.log.info("webhook.out_of_scope", tracker=tracker, issue=key)
+            return 200, f"ignored: {key} is not in the scope of tracker {tracker}"
         delivery = intake.delivery_id(lambda name: _header(environ, name))
-        if not self.queue.put(tracker, key, delivery):
+        try:
+            queued = self.queue.put(tracker, key, delivery)
+        except StoreError as exc:
+            self.log.error("webhook.store_failed", tracker=tracker, issue=key, error=str(exc))
+            raise Reject(503, "store_error", "cannot record the event now, retry later") from None
+        if not queued:
             return 200, "duplicate: delivery already accepted"
         self.log.info("webhook.accepted", tracker=tracker, issue=key, delivery=delivery)
         return 202, f"accepted: {key}"
@@ -144,11 +156,16 @@ class WebhookApp:
     def _healthz(self) -> tuple[int, str, bytes]:
         age = self.routes.pass_age()
         bound = self.settings.healthz_max_age_seconds
-        ok = age <= bound and self.accepting
+        store = self.queue.last_error or self.routes.store_problem()
+        ok = age <= bound and self.accepting and store is None
+        status = "ok" if ok else "stopping" if not self.accepting else "stale"
+        if store is not None and self.accepting:
+            status = "store_error"
         doc = {
-            "status": "ok" if ok else "stale" if self.accepting else "stopping",
+            "status": status,
             "last_pass_age_seconds": round(age, 3),
             "max_age_seconds": bound,
+            "store": "ok" if store is None else store,
         }
         return 200 if ok else 503, "application/json", json.dumps(doc).encode() + b"\n"
 

@@ -2,6 +2,12 @@
 
 Every adapter call goes through `RetryingHttp.request`. The error taxonomy lives in
 `sync.errors`; this module only decides which of its classes an HTTP outcome is.
+
+Idempotent requests (GET, PUT, DELETE, and POSTs the caller declares idempotent) are retried
+after any transient failure. A non-idempotent one (a comment) is retried only when it surely
+was not sent (the connection could not be made, or 429); when it may have been processed —
+connection reset or read timeout after sending, a 5xx, an unreadable 2xx — it raises
+`OutcomeUnknownError` and the caller looks for the effect before trying again.
 """
 
 from __future__ import annotations
@@ -19,8 +25,15 @@ from urllib.parse import urlencode, urlsplit
 
 import requests
 import structlog
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
-from sync.errors import FatalTrackerError, RetriableTrackerError, SkippableIssueError
+from config.secrets import redact_userinfo
+from sync.errors import (
+    FatalTrackerError,
+    OutcomeUnknownError,
+    RetriableTrackerError,
+    SkippableIssueError,
+)
 
 __all__ = ["Redactor", "RetryPolicy", "RetryingHttp", "error_text"]
 
@@ -32,6 +45,7 @@ _HINTS = {
     404: "check the base URL and the issue key / project in the scope",
     410: "this Jira API was removed; upgrade sla-sync",
 }
+_IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 _AUTH_HEADER = re.compile(r"(?i)\b(authorization|cookie)(['\"]?\s*[:=]\s*['\"]?)[^'\",}\n]+")
 _SCHEME_TOKEN = re.compile(r"(?i)\b(basic|bearer)\s+[A-Za-z0-9+/=._~-]{8,}")
 
@@ -51,6 +65,7 @@ class Redactor:
         """Return `text` with secrets and credential-looking headers replaced by ***."""
         for s in self._secrets:
             text = text.replace(s, "***")
+        text = redact_userinfo(text)
         text = _AUTH_HEADER.sub(r"\1\2***", text)
         return _SCHEME_TOKEN.sub(r"\1 ***", text)
 
@@ -85,6 +100,49 @@ def error_text(response: requests.Response | None, limit: int = 500) -> str:
         if isinstance(body.get(key), str):
             parts.append(body[key])
     return "; ".join(parts)[:limit]
+
+
+def _missing_hint(response: requests.Response, shown: str, default: str, name: str) -> str:
+    """What a 404 means: a missing endpoint, a missing issue/project, or a wrong base URL.
+
+    Jira's REST layer answers a path it does not serve with `{"message": "null for uri: …"}`
+    (Jersey), a missing issue or project with `errorMessages`; a wrong base URL usually meets
+    an HTML page of the web server or proxy in front.
+    """
+    try:
+        body = response.json()
+    except ValueError:
+        return default
+    message = body.get("message") if isinstance(body, Mapping) else None
+    if isinstance(message, str) and message.startswith("null for uri"):
+        method, _, url = shown.partition(" ")
+        path = urlsplit(url).path
+        return (
+            f"{name} has no endpoint {method} {path}: this version or edition does not "
+            "offer it (the base URL itself answers)"
+        )
+    if isinstance(body, Mapping) and body.get("errorMessages"):
+        return (
+            "the issue or project does not exist or the account cannot see it; check the "
+            "base URL, the issue key and the project in the scope"
+        )
+    return default
+
+
+class _Unreadable(Exception):
+    """A 2xx answer whose JSON body is cut short or malformed (a proxy, a dropped connection)."""
+
+
+def _may_have_been_sent(exc: requests.RequestException) -> bool:
+    """False only when the request surely never reached the server (no connection made)."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return False
+    if isinstance(exc, requests.ReadTimeout):
+        return True
+    # requests wraps urllib3's MaxRetryError(reason=...) for failures to connect.
+    cause = exc.args[0] if exc.args else None
+    reason = getattr(cause, "reason", cause)
+    return not isinstance(reason, NewConnectionError | ConnectTimeoutError)
 
 
 def connect_reason(exc: BaseException) -> str:
@@ -161,42 +219,62 @@ class RetryingHttp:
         params: Mapping[str, Any] | None = None,
         json: Any = None,
         skippable_key: str | None = None,
+        idempotent: bool | None = None,
     ) -> Any:
         """Send one request with retries; return the decoded JSON body (None when empty).
 
         With `skippable_key`, a 400 answer becomes `SkippableIssueError(skippable_key, ...)`.
+        `idempotent` (default: by method) says whether sending it twice is harmless; when
+        not, an answer lost after sending raises `OutcomeUnknownError` instead of a retry.
         """
         shown = self._redact(f"{method} {url}{'?' + urlencode(params) if params else ''}")
+        once = not (method.upper() in _IDEMPOTENT if idempotent is None else idempotent)
         started, attempt = self._clock(), 0
         while True:
             attempt += 1
-            response, failure = self._send(method, url, params, json)
-            if response is None and not self._answered:
-                # Nothing ever answered: a setup mistake (URL, port, TLS), not an outage.
-                raise RetriableTrackerError(
-                    f"cannot connect to {self._origin(shown)}: {failure}", url=shown
-                )
+            response, failure, maybe_sent = self._send(method, url, params, json)
+            hinted = None
             if response is not None:
                 self._answered = True
                 if self._on_response:
                     self._on_response(response.status_code)
-                if response.ok:
-                    return self._body(response, shown)
                 status = response.status_code
-                if status != 429 and status < 500:
+                if response.ok:
+                    try:
+                        return self._body(response, shown)
+                    except _Unreadable:
+                        failure = f"HTTP {status} with a truncated or malformed JSON body"
+                elif status != 429 and status < 500:
                     raise self._client_error(status, response, shown, skippable_key)
-                failure = f"HTTP {status}"
-                hinted = _retry_after(response) if status == 429 else None
-            else:
-                hinted = None
+                else:
+                    failure = f"HTTP {status}"
+                    hinted = _retry_after(response) if status == 429 else None
+                maybe_sent = status != 429  # a 429 was refused before any processing
+            if once and maybe_sent:
+                raise OutcomeUnknownError(
+                    f"{shown} -> {failure} after the request was sent: it may have taken "
+                    "effect, so it is not repeated blindly",
+                    status=response.status_code if response is not None else None,
+                    url=shown,
+                ) from None
+            if response is None and not self._answered and attempt >= 2:
+                # Never answered, twice: a setup mistake (URL, port, TLS), not an outage to
+                # back off from for minutes.
+                raise RetriableTrackerError(
+                    f"cannot connect to {self._origin(shown)}: {failure}", url=shown
+                )
             delay = self._delay(attempt, hinted)
             elapsed = self._clock() - started
             if attempt >= self.policy.max_attempts or elapsed + delay > self.policy.max_total:
                 status = response.status_code if response is not None else None
+                why = (
+                    f"{self.tracker_title} (or a proxy in front of it) cuts its answers short"
+                    if "malformed" in failure
+                    else f"{self.tracker_title} is overloaded or unreachable"
+                )
                 raise RetriableTrackerError(
                     f"{shown} still failing after {attempt} attempts in {elapsed:.0f}s "
-                    f"(last: {failure}); {self.tracker_title} is overloaded or unreachable, "
-                    "retry later",
+                    f"(last: {failure}); {why}, retry later",
                     status=status,
                     url=shown,
                 ) from None
@@ -211,12 +289,13 @@ class RetryingHttp:
 
     def _send(
         self, method: str, url: str, params: Mapping[str, Any] | None, body: Any
-    ) -> tuple[requests.Response | None, str]:
+    ) -> tuple[requests.Response | None, str, bool]:
+        """(response, failure, whether a failed request may have reached the server)."""
         try:
-            return self.session.request(method, url, params=params, json=body), ""
+            return self.session.request(method, url, params=params, json=body), "", True
         except (requests.ConnectionError, requests.Timeout) as exc:
             # Not str(exc): it can carry the full URL and proxy details.
-            return None, connect_reason(exc)
+            return None, connect_reason(exc), _may_have_been_sent(exc)
         except (
             requests.exceptions.InvalidURL,
             requests.exceptions.InvalidSchema,
@@ -232,7 +311,7 @@ class RetryingHttp:
             # includes request headers, so only its `.response` is used.
             response = getattr(exc, "response", None)
             if isinstance(response, requests.Response):
-                return response, ""
+                return response, "", True
             raise
 
     @staticmethod
@@ -255,6 +334,8 @@ class RetryingHttp:
             return response.json()
         except ValueError:
             kind = response.headers.get("Content-Type", "unknown content")
+            if "json" in kind.lower():
+                raise _Unreadable from None  # JSON cut short: a transient fault, retried
             raise FatalTrackerError(
                 f"{shown} -> HTTP {response.status_code} with {kind}, not JSON: {self.hints[404]} "
                 f"(an SSO page or proxy answered instead of {self.tracker_title}?)",
@@ -277,6 +358,8 @@ class RetryingHttp:
         if status == 400 and key is not None:
             return SkippableIssueError(key, f"{name} rejected the write (HTTP 400): {detail}")
         hint = self.hints.get(status, f"{name} refused the request; retrying will not help")
+        if status == 404:
+            hint = _missing_hint(response, shown, hint, name)
         text = f"{shown} -> HTTP {status}: {hint}" + (f" ({detail})" if detail else "")
         self._log.error("tracker.request_failed", request=shown, status=status)
         return FatalTrackerError(text, status=status, url=shown)

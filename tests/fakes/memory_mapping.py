@@ -15,7 +15,7 @@ from typing import Any
 
 from mappings.desired import build_desired
 from mappings.errors import default_priority, not_mapped
-from mappings.port import DesiredFields, MappedIssue, Vocabulary
+from mappings.port import DesiredFields, MappedIssue, Person, Vocabulary
 from mappings.profile import CatalogLike, Profile, resolve_fields
 from mappings.raw import FieldDef, RawIssue
 from mappings.replay import Move, MoveGroup, replay
@@ -154,6 +154,12 @@ class MemoryMapping:
 
     def field_kind(self, fdef: FieldDef) -> str:
         return ""
+
+    def encode_text(self, fdef: FieldDef, text: str) -> Any:
+        return text
+
+    def mention(self, person: Person | None) -> str:
+        return f"@{person.id}" if person and person.id else ""
 
 
 MEMORY_MAPPING = MemoryMapping()

@@ -10,15 +10,18 @@ from pathlib import Path
 import pytest
 import yaml
 
+from config.regulation import load_regulation
 from mappings.errors import MappingError
 from mappings.jira import is_own_sla_change, map_issue
 from mappings.port import TrackerValue, Vocabulary
 from mappings.profile import DEFAULT_JIRA_PROFILE, load_profile, profile_from_mapping
 from mappings.raw import FieldDef, RawIssue
+from mappings.settle import settle
 from sla.enums import Channel, Line, Priority, RequestType, Resolution, Status
 from sla.errors import UnknownValueError
 
 MSK = timezone(timedelta(hours=3))
+REGULATION = load_regulation()
 REAL = Path(__file__).resolve().parents[1] / "fixtures/jira/real"
 PROFILE = load_profile()
 CATALOG = [
@@ -77,6 +80,12 @@ def at(day, hour, minute=0):
     return datetime(2026, 11, day, hour, minute, tzinfo=MSK)
 
 
+def settled(raw, profile=PROFILE, vocabulary=None):
+    """Map and settle under the shipped regulation at 2026-11-18 15:00 MSK, as a pass does."""
+    mapped = map_issue(raw, profile, CATALOG, vocabulary)
+    return settle(mapped, REGULATION.policies.default, at(18, 15))
+
+
 def test_changelog_becomes_initial_values_plus_changes():
     raw = issue(
         [
@@ -128,28 +137,65 @@ def test_fields_without_history_start_at_their_current_value():
     )
 
 
-def test_unsorted_histories_are_sorted_by_created_then_id():
-    same = "2026-11-16T12:00:00.000+0300"
+def test_histories_follow_their_ids_and_an_instant_never_goes_backwards():
+    # Ids are handed out in save order; `created` comes from the saving node's clock. History
+    # 11 was saved after 10 although its node's clock said 08:30Z (11:30 MSK) < 12:00.
     raw = issue(
         [
-            history(12, same, item("status", "3", "В работе", "4", "Выполнено", "status")),
+            history(
+                12,
+                "2026-11-16T13:00:00.000+0300",
+                item("status", "3", "В работе", "4", "Выполнено", "status"),
+            ),
             history(
                 10,
-                "2026-11-16T11:00:00+03:00",
+                "2026-11-16T12:00:00+03:00",
                 item("status", "1", "Создана", "3", "В работе", "status"),
             ),
             history(
                 11,
-                "2026-11-16T08:30:00Z",  # 11:30 MSK, written in UTC
+                "2026-11-16T08:30:00Z",
                 item("priority", "2", "Высокий", "3", "Средний", "priority"),
             ),
-            history(9, same, item("resolution", None, None, "1", "Решена", "resolution")),
-        ]
+            history(
+                9,
+                "2026-11-16T11:00:00.000+0300",
+                item("resolution", None, None, "1", "Решена", "resolution"),
+            ),
+        ],
+        status=status("Выполнено", "4"),
+        priority={"id": "3", "name": "Средний"},
+    )
+    mapped = map_issue(raw, PROFILE, CATALOG)
+    changes = mapped.timeline.changes
+    assert [c.at for c in changes] == [at(16, 11), at(16, 12), at(16, 12), at(16, 13)]
+    assert changes[0].resolution is Resolution.RESOLVED
+    assert (changes[1].status, changes[2].priority) == (Status.IN_PROGRESS, Priority.MEDIUM)
+    assert changes[3].status is Status.DONE
+    assert mapped.warnings == ()
+
+
+def test_histories_without_numeric_ids_are_ordered_by_created():
+    raw = issue(
+        [
+            history(
+                "b",
+                "2026-11-16T12:00:00.000+0300",
+                item("status", "3", "В работе", "4", "Выполнено", "status"),
+            ),
+            history(
+                "a",
+                "2026-11-16T08:00:00Z",
+                item("status", "1", "Создана", "3", "В работе", "status"),
+            ),
+        ],
+        status=status("Выполнено", "4"),
     )
     changes = map_issue(raw, PROFILE, CATALOG).timeline.changes
-    assert [c.at for c in changes] == [at(16, 11), at(16, 11, 30), at(16, 12), at(16, 12)]
-    assert changes[2].resolution is Resolution.RESOLVED
-    assert changes[3].status is Status.DONE
+    assert [(c.at, c.status) for c in changes] == [
+        (at(16, 11), Status.IN_PROGRESS),
+        (at(16, 12), Status.DONE),
+    ]
 
 
 def test_unmapped_status_falls_back_to_jira_category():
@@ -188,10 +234,11 @@ def test_history_status_falls_back_to_category_the_caller_looked_up():
 def test_unmapped_status_without_category_fails_naming_value_kind_and_profile():
     raw = issue(status=status("Ждёт релиза", "10500", "undefined"))
     with pytest.raises(MappingError) as err:
-        map_issue(raw, PROFILE, CATALOG)
+        settled(raw)
     assert str(err.value) == (
         "SUP-12: status 'Ждёт релиза' is not mapped in mappings/jira.yaml (statuses) "
-        "and Jira reports no category for it"
+        "and Jira reports no category for it (since registration) and it changes the SLA "
+        "under the configured rules"
     )
     assert isinstance(err.value, UnknownValueError)  # the sync layer skips the issue
     assert (err.value.key, err.value.kind, err.value.value) == ("SUP-12", "status", "Ждёт релиза")
@@ -208,12 +255,12 @@ def test_issue_without_priority_fails_when_profile_has_no_default():
     with pytest.raises(
         MappingError,
         match=r"^SUP-12: priority is not set and "
-        r"mappings/jira.yaml has no default_priority$",
+        r"mappings/jira.yaml has no default_priority \(since registration\) and it changes",
     ):
-        map_issue(issue(priority=None), PROFILE, CATALOG)
+        settled(issue(priority=None))
 
 
-def test_unmapped_priority_in_history_fails():
+def test_unmapped_current_priority_fails():
     raw = issue(
         [
             history(
@@ -221,10 +268,11 @@ def test_unmapped_priority_in_history_fails():
                 "2026-11-16T11:00:00+0300",
                 item("priority", "2", "Высокий", "9", "Urgent!", "priority"),
             )
-        ]
+        ],
+        priority={"id": "9", "name": "Urgent!"},
     )
     with pytest.raises(MappingError, match=r"priority 'Urgent!' is not mapped in .*\(priorities\)"):
-        map_issue(raw, PROFILE, CATALOG)
+        settled(raw)
 
 
 def test_custom_field_change_is_recognised_by_name_when_history_has_no_field_id():
@@ -271,7 +319,7 @@ def test_line_value_is_normalised_from_select_number_or_string(value, line):
 
 def test_unknown_line_value_fails():
     with pytest.raises(MappingError, match=r"support line '4' is not mapped .*\(lines\)"):
-        map_issue(issue(customfield_10100={"value": "4"}), PROFILE, CATALOG)
+        settled(issue(customfield_10100={"value": "4"}))
 
 
 def test_registered_at_field_overrides_created():

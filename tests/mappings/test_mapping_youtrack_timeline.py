@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from config.regulation import load_regulation
 from mappings.errors import MappingError
 from mappings.profile import load_profile, profile_from_mapping
 from mappings.raw import RawIssue
+from mappings.settle import settle
 from mappings.youtrack import DEFAULT_YOUTRACK_PROFILE, SystemFields, field_value, map_issue
 from sla.enums import Line, Priority, RequestType, Resolution, Status
 from tests.helpers import msk
@@ -146,8 +148,10 @@ def test_unlisted_open_state_fails_naming_value_and_profile_file():
 
 def test_missing_priority_uses_default_priority_when_the_profile_sets_one():
     raw = issue(cf("State", state("Open"), "StateIssueCustomField", "state"))
+    # Unplaceable values are settled under the policy (as the pass does): an unset priority
+    # decides the target, so without a default it fails the issue.
     with pytest.raises(MappingError, match="priority is not set"):
-        map_issue(raw, PROFILE, [])
+        settle(map_issue(raw, PROFILE, []), load_regulation().policies.default, msk(2026, 11, 18))
     data = yaml.safe_load(DEFAULT_YOUTRACK_PROFILE.read_text(encoding="utf-8"))
     profile = profile_from_mapping({**data, "default_priority": "medium"}, "p.yaml")
     assert map_issue(raw, profile, []).timeline.priority is Priority.MEDIUM

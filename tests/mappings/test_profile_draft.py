@@ -50,7 +50,8 @@ def test_a_draft_from_a_real_jira_maps_every_status_priority_and_resolution():
     errors = [f.message for f in findings if f.severity == "error"]
     assert len(errors) == len(asked) and all(any(n in e for n in asked) for e in errors)
     others = [f.key for f in findings if f.severity != "error"]
-    assert all(k.startswith(("fields.", "write.")) for k in others)
+    assert all(k.startswith(("fields.", "write.", "statuses.clarification")) for k in others)
+    assert any("never pauses" in q for q in d.open_questions)  # asked about the pause too
 
 
 def test_a_status_guessed_from_its_category_is_marked_for_a_human():

@@ -33,16 +33,30 @@ class World:
 
 
 @pytest.fixture
-def world(tmp_path):
-    clock = [msk(2026, 11, 16, 10)]
-    tracker = MemoryTracker(lambda: clock[0])
-    memory_tracker.register(URL, tracker)
-    settings = Settings(
-        state_path=tmp_path / "state.sqlite3",
-        trackers=[TrackerSettings(name="mem", kind="memory", url=URL, scope="all")],
-        closed_lookback_days=None,
-    )
-    app = App(settings, clock=lambda: clock[0])
-    yield World(tracker, app, clock)
-    app.close()
+def make_world(tmp_path):
+    """A factory of worlds, for tests that need their own regulation file."""
+    apps = []
+
+    def make(regulation=None) -> World:
+        clock = [msk(2026, 11, 16, 10)]
+        tracker = MemoryTracker(lambda: clock[0])
+        memory_tracker.register(URL, tracker)
+        settings = Settings(
+            regulation=regulation,
+            state_path=tmp_path / "state.sqlite3",
+            trackers=[TrackerSettings(name="mem", kind="memory", url=URL, scope="all")],
+            closed_lookback_days=None,
+        )
+        app = App(settings, clock=lambda: clock[0])
+        apps.append(app)
+        return World(tracker, app, clock)
+
+    yield make
+    for app in apps:
+        app.close()
     memory_tracker.unregister()
+
+
+@pytest.fixture
+def world(make_world):
+    return make_world()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from config.escalations import DEFAULT_ESCALATIONS, Escalation
+from config.escalations import Escalation
 from config.regulation import load_regulation
 from mappings.port import MappedIssue, Person
 from sla import Change, Timeline, compute
@@ -101,9 +101,8 @@ def test_the_first_pass_records_what_was_reached_before_as_skipped():
     assert {r.state for r in rows} == {SKIPPED}
 
 
-def test_the_shipped_rules_are_off_and_in_russian():
-    assert [r.name for r in DEFAULT_ESCALATIONS] == [
-        "half-time", "at-risk", "breach", "breach-plus-4h",
-    ]  # fmt: skip
-    assert not any(r.enabled for r in DEFAULT_ESCALATIONS)
-    assert "срок" in DEFAULT_ESCALATIONS[0].actions[0].comment
+def test_the_regulation_ships_the_rules_off_and_in_russian():
+    shipped = REG.escalations
+    assert [r.name for r in shipped] == ["half-time", "at-risk", "breach", "breach-plus-4h"]
+    assert not any(r.enabled for r in shipped)
+    assert "срок" in shipped[0].actions[0].comment

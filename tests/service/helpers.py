@@ -132,6 +132,15 @@ class ServiceProcess:
         self.close()
 
 
+def free_port() -> int:
+    """A port nothing listens on now (for a service whose URL must be known before it starts)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def wait_until(check: Callable[[], Any], timeout: float, what: str, interval: float = 0.1) -> Any:
     """Poll `check` until it returns something truthy; AssertionError naming `what` otherwise."""
     deadline = time.monotonic() + timeout

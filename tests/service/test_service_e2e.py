@@ -9,7 +9,14 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from sandbox import start_sandbox
-from tests.service.helpers import SECRET, ServiceProcess, queued_rows, settings_yaml, wait_until
+from tests.service.helpers import (
+    SECRET,
+    ServiceProcess,
+    free_port,
+    queued_rows,
+    settings_yaml,
+    wait_until,
+)
 from tests.sync.sandbox_app import make_app, sla_state
 
 
@@ -28,12 +35,14 @@ def settled(svc: ServiceProcess) -> bool:
 
 def test_human_change_is_written_back_and_own_writes_write_nothing(tmp_path):
     with start_sandbox(scenario="demo") as sb:
-        config = settings_yaml(sb, tmp_path / "state.sqlite3")
+        # Webhooks on before the service starts: every write of its first pass sends one.
+        port = free_port()
+        sb.set_webhook(f"http://127.0.0.1:{port}/webhooks/jira", SECRET)
+        config = settings_yaml(sb, tmp_path / "state.sqlite3", port=port)
         with ServiceProcess(config, tmp_path, now=frozen_now()) as svc:
-            sb.set_webhook(svc.url + "/webhooks/jira", SECRET)
             wait_until(lambda: all_written(sb), 60, "the first pass to write every issue")
-            # The first pass may write before the webhook is registered; either way, every
-            # webhook of its writes is delivered and processed before the human acts.
+            # Every webhook of the first pass's writes is delivered and processed before the
+            # human acts.
             wait_until(lambda: sb.sender.idle() and settled(svc), 60, "our own webhooks to drain")
             before = sla_state(sb)["SUP-50"]
             puts = sb.count("PUT", "/rest/api/{v}/issue/{key}")

@@ -25,12 +25,20 @@ class FakeRoutes:
 
     def __init__(self) -> None:
         self.age = 0.0
+        self.outside: set[str] = set()  # keys the scope check said no to
+        self.store: str | None = None  # the store's problem, if any
 
     def tracker_of_kind(self, kind: str, name: str | None = None) -> str | None:
         return {"jira": "jira", "youtrack": "yt"}[kind] if name in (None, "main") else None
 
     def pass_age(self) -> float:
         return self.age
+
+    def out_of_scope(self, tracker: str, key: str) -> bool:
+        return key in self.outside
+
+    def store_problem(self) -> str | None:
+        return self.store
 
 
 def call(app, method: str, path: str, body: bytes = b"", headers: dict | None = None):
@@ -289,3 +297,40 @@ def test_random_requests_never_raise_and_never_answer_500(
     seen = {}
     out = b"".join(app(environ, lambda s, h: seen.setdefault("status", int(s.split()[0]))))
     assert seen["status"] in (200, 202, 400, 401, 404, 405, 413), (seen, out)
+
+
+def test_a_webhook_known_to_be_outside_the_scope_is_answered_ignored_and_not_queued(env):
+    app, queue, routes = env
+    routes.outside.add("OTH-1")
+    body = jira_event("OTH-1")
+    status, text = call(app, "POST", "/webhooks/jira", body, signed(body))
+    assert (status, text) == (200, "ignored: OTH-1 is not in the scope of tracker jira\n")
+    assert queue.depth() == 0
+
+
+def test_a_full_disk_answers_webhooks_503_and_healthz_names_the_store_until_it_recovers(env):
+    app, queue, _routes = env
+    # SQLite's page limit makes this connection's disk "full" as ENOSPC does (SQLITE_FULL).
+    # https://sqlite.org/pragma.html#pragma_max_page_count
+    queue._f.one(f"PRAGMA max_page_count={queue._f.one('PRAGMA page_count')[0]}")
+    statuses = set()
+    for n in range(200):  # fill the last free pages
+        body = jira_event(f"SUP-{n + 1}")
+        statuses.add(call(app, "POST", "/webhooks/jira", body, signed(body))[0])
+    assert 503 in statuses  # before: 503 here while /healthz said 200
+    status, text = call(app, "GET", "/healthz")
+    doc = json.loads(text)
+    assert status == 503 and doc["status"] == "store_error" and "disk is full" in doc["store"]
+    queue._f.one("PRAGMA max_page_count=1073741823")
+    body = jira_event("SUP-999")
+    assert call(app, "POST", "/webhooks/jira", body, signed(body))[0] == 202
+    assert call(app, "GET", "/healthz")[0] == 200
+
+
+def test_healthz_reports_a_state_store_the_passes_cannot_use(env):
+    app, _queue, routes = env
+    routes.store = (
+        "state store /x.sqlite3: cannot be written (attempt to write a readonly database)"
+    )
+    status, text = call(app, "GET", "/healthz")
+    assert status == 503 and json.loads(text)["store"] == routes.store

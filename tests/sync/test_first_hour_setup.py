@@ -119,11 +119,11 @@ def test_4_a_sandbox_on_a_busy_port_says_so(capsys):
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        assert main(["sandbox", "--port", str(port)]) == 2
+        assert main(["sandbox", "--port", str(port)]) == 5  # cannot listen, as for `run`
     err = capsys.readouterr().err.strip()
     assert err == (
-        f"sla-sync: --port: {port} is in use (another sandbox?): choose another, "
-        "or --port 0 for any free one"
+        f"sla-sync: cannot listen on 127.0.0.1:{port}: the port is in use (another sandbox?); "
+        "choose another --port, or --port 0 for any free one"
     )
 
 

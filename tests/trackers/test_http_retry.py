@@ -77,8 +77,8 @@ def test_connection_errors_are_retried_then_succeed():
     assert len(sleeps) == 2
 
 
-def test_a_first_request_that_cannot_connect_says_why_at_once_without_retrying():
-    # A wrong port is a setup mistake, not an outage: no backoff, no "retry later".
+def test_a_first_request_that_cannot_connect_says_why_after_one_retry():
+    # A wrong port is a setup mistake, not an outage: one quick retry, no "retry later".
     import socket
 
     with socket.socket() as s:  # a port nothing listens on: bound, never listened
@@ -89,7 +89,7 @@ def test_a_first_request_that_cannot_connect_says_why_at_once_without_retrying()
             http.request("GET", f"http://127.0.0.1:{port}/rest/api/2/serverInfo")
     text = str(err.value)
     assert text.startswith(f"cannot connect to http://127.0.0.1:{port}: connection refused")
-    assert "retry later" not in text and sleeps == []
+    assert "retry later" not in text and len(sleeps) == 1
 
 
 @responses.activate

@@ -70,10 +70,11 @@ def test_dc_truncated_changelog_is_paged_from_the_changelog_endpoint():
 
 
 @responses.activate
-def test_dc_without_changelog_endpoint_falls_back_to_expand_and_remembers():
+def test_dc_truncated_changelog_without_the_endpoint_falls_back_to_expand_and_remembers():
+    capped = {"startAt": 0, "maxResults": 1, "total": 2, "histories": [_history(10)]}
     responses.get(
         f"{BASE}/rest/api/2/search",
-        json=_search(_issue("SUP-1", None), {**_issue("SUP-2", None), "id": "10002"}),
+        json=_search(_issue("SUP-1", capped), {**_issue("SUP-2", capped), "id": "10002"}),
     )
     responses.get(
         f"{BASE}/rest/api/2/issue/SUP-1/changelog",
@@ -81,15 +82,16 @@ def test_dc_without_changelog_endpoint_falls_back_to_expand_and_remembers():
         json={"errorMessages": ["null for uri: .../changelog"], "errors": {}},
     )
     for key, hid in (("SUP-1", 11), ("SUP-2", 12)):
-        responses.get(
-            f"{BASE}/rest/api/2/issue/{key}",
-            json=_issue(
-                key, {"startAt": 0, "maxResults": 1, "total": 1, "histories": [_history(hid)]}
-            ),
-        )
+        full = {
+            "startAt": 0,
+            "maxResults": 2,
+            "total": 2,
+            "histories": [_history(10), _history(hid)],
+        }
+        responses.get(f"{BASE}/rest/api/2/issue/{key}", json=_issue(key, full))
     (one, two) = next(_tracker("Server").search(SearchQuery("project = SUP"), ["status"])).issues
-    assert [h["id"] for h in one.histories] == ["11"]
-    assert [h["id"] for h in two.histories] == ["12"]
+    assert [h["id"] for h in one.histories] == ["10", "11"]
+    assert [h["id"] for h in two.histories] == ["10", "12"]
     asked = [c.request.path_url.split("?")[0] for c in responses.calls]
     assert asked.count("/rest/api/2/issue/SUP-1/changelog") == 1
     assert "/rest/api/2/issue/SUP-2/changelog" not in asked
@@ -103,7 +105,8 @@ def test_dc_without_changelog_endpoint_falls_back_to_expand_and_remembers():
 
 @responses.activate
 def test_dc_changelog_endpoint_errors_other_than_404_are_not_swallowed():
-    responses.get(f"{BASE}/rest/api/2/search", json=_search(_issue("SUP-1", None)))
+    capped = {"startAt": 0, "maxResults": 1, "total": 2, "histories": [_history(10)]}
+    responses.get(f"{BASE}/rest/api/2/search", json=_search(_issue("SUP-1", capped)))
     responses.get(f"{BASE}/rest/api/2/issue/SUP-1/changelog", status=403, json={})
     with pytest.raises(FatalTrackerError, match="lacks a permission"):
         list(_tracker("Server").search(SearchQuery("project = SUP"), ["status"]))

@@ -25,12 +25,13 @@ from sla.errors import ConfigError
 from sync.errors import FatalTrackerError
 from sync.ports import FieldKind, Page, SearchQuery, SilentWrites
 from sync.trackers.http import Redactor, RetryingHttp, RetryPolicy
-from sync.trackers.jira import admin
+from sync.trackers.jira import admin, comments
+from sync.trackers.jira import options as options_api
+from sync.trackers.jira import scope as scope_check
 from sync.trackers.jira.history import JiraHistories
 from sync.trackers.jira.jql import JqlTime, jql_for
 from sync.trackers.jira.search import JiraSearch
 from sync.trackers.jira.webhooks import register_webhook
-from sync.trackers.paging import start_at_pages
 
 __all__ = ["JiraTracker", "jql_for"]
 
@@ -187,9 +188,31 @@ class JiraTracker:
         )
 
     def create_field(self, name: str, kind: FieldKind, options: Sequence[str] = ()) -> FieldDef:
-        """Create a custom field (POST /rest/api/2/field) of the Jira type for `kind`."""
+        """Create a custom field (POST /rest/api/2/field); on Cloud with its select options.
+
+        Data Center creates the field only: `add_field_options` raises with the manual steps.
+        """
         self._fields = None
-        return admin.create_field(self._http, self._url, name, kind, options)
+        made = admin.create_field(self._http, self._url, name, kind)
+        if options and self.is_cloud:
+            options_api.add_cloud_options(self._http, self._url, made.id, name, options)
+        return made
+
+    def field_options(self, field_id: str, issue_key: str | None = None) -> tuple[str, ...] | None:
+        """Option values of a select field: Cloud from its contexts; Data Center from the
+        edit screen of `issue_key` (() when the field is not on it, None without a key)."""
+        if self.is_cloud:
+            return options_api.cloud_options(self._http, self._url, field_id)
+        if issue_key is None:
+            return None
+        return options_api.edit_screen_options(self._http, self._url, field_id, issue_key)
+
+    def add_field_options(self, field_id: str, values: Sequence[str]) -> None:
+        """Add missing options (Cloud); `UnsupportedError` with the steps on Data Center."""
+        name = next((f.name for f in self.fields() if f.id == field_id), field_id)
+        if not self.is_cloud:
+            raise options_api.dc_steps(name, values)
+        options_api.add_cloud_options(self._http, self._url, field_id, name, values)
 
     def register_webhook(self, name: str, url: str, scope: str, secret: str | None) -> str:
         """Create the admin webhook, replacing one to the same URL (`UnsupportedError` with
@@ -236,6 +259,10 @@ class JiraTracker:
         fields = ",".join(dict.fromkeys([*field_ids, "updated"]))
         return self._search.fetch(key, fields, cloud=self.is_cloud)
 
+    def in_scope(self, key: str, scope: str) -> bool:
+        """Whether the scope JQL selects the issue (one-row search)."""
+        return scope_check.in_scope(self._http, self._url, key, scope, cloud=self.is_cloud)
+
     # -- writes -----------------------------------------------------------------------------
 
     def update(
@@ -265,30 +292,11 @@ class JiraTracker:
 
     def comment(self, key: str, body: str) -> None:
         """Add a plain-text comment (v2 takes wiki text, not ADF)."""
-        self._http.request(
-            "POST",
-            self._url(f"api/2/issue/{quote(key, safe='')}/comment"),
-            json={"body": body},
-            skippable_key=key,
-        )
+        comments.post(self._http, self._url, key, body)
 
     def comments(self, key: str) -> list[str]:
-        """Plain-text bodies of the issue's comments, oldest first (v2 bodies are wiki strings).
-
-        https://developer.atlassian.com/cloud/jira/platform/rest/v2/api-group-issue-comments/#api-rest-api-2-issue-issueidorkey-comment-get
-        """
-        url = self._url(f"api/2/issue/{quote(key, safe='')}/comment")
-
-        def fetch(start: int) -> Mapping[str, Any]:
-            return self._http.request(
-                "GET", url, params={"startAt": start, "maxResults": self._page_size}
-            )
-
-        return [
-            str(c.get("body") or "")
-            for p in start_at_pages(fetch, "comments", what=f"GET {url}")
-            for c in p.get("comments") or ()
-        ]
+        """Plain-text bodies of the issue's comments, oldest first."""
+        return comments.bodies(self._http, self._url, key, self._page_size)
 
 
 def _normalise_deployment(value: Any) -> str:

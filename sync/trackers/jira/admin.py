@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from mappings.port import TrackerValue
@@ -38,9 +38,12 @@ def create_field(
     rest_url: Callable[[str], str],
     name: str,
     kind: FieldKind,
-    options: Sequence[str] = (),
 ) -> FieldDef:
-    """Create a custom field (POST /rest/api/2/field) of the Jira type for `kind`."""
+    """Create a custom field (POST /rest/api/2/field) of the Jira type for `kind`.
+
+    The request bean has name, description, type and searcherKey, no options:
+    https://developer.atlassian.com/cloud/jira/platform/rest/v2/api-group-issue-fields/#api-rest-api-2-field-post
+    """
     body = {"name": name, "type": _FIELD_TYPES[kind]}
     f = http.request("POST", rest_url("api/2/field"), json=body)
     return FieldDef(id=f["id"], name=f.get("name", name), custom=True, schema=f.get("schema") or {})

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
+from mappings.jira.history import history_order
 from sync.errors import FatalTrackerError
 from sync.trackers.http import RetryingHttp
 from sync.trackers.paging import start_at_pages, token_pages
@@ -29,11 +30,8 @@ def _history(h: Mapping[str, Any]) -> History:
 def oldest_first(
     histories: Iterator[Mapping[str, Any]] | Sequence[Mapping[str, Any]],
 ) -> tuple[History, ...]:
-    """Normalised histories, sorted by numeric id when every id is numeric."""
-    hs = [_history(h) for h in histories]
-    if all(h["id"].isdigit() for h in hs):
-        hs.sort(key=lambda h: int(h["id"]))  # history ids grow with time; `created` may vary
-    return tuple(hs)
+    """Normalised histories in the mapping's one order (`mappings.jira.history`)."""
+    return tuple(history_order(_history(h) for h in histories))  # type: ignore[misc]
 
 
 def _merge(into: dict[str, History], histories: Sequence[Mapping[str, Any]]) -> None:
@@ -76,7 +74,7 @@ class JiraHistories:
                     if token:
                         body["nextPageToken"] = token
                     return self._http.request(
-                        "POST", self._url("api/3/changelog/bulkfetch"), json=body
+                        "POST", self._url("api/3/changelog/bulkfetch"), json=body, idempotent=True
                     )
 
                 for page in token_pages(bulk, what="POST /rest/api/3/changelog/bulkfetch"):
@@ -95,6 +93,10 @@ class JiraHistories:
             return self.changelog_pages("3", issue["key"])
         return hs
 
+    def note_path(self, path: str) -> None:
+        """Log, once per pass, how Data Center histories are read when search omits them."""
+        self._log.info("jira.search_ignores_expand_changelog", histories_via=path)
+
     def dc_issue(self, issue: Mapping[str, Any]) -> Sequence[Mapping[str, Any]]:
         """A Data Center issue's histories: embedded if complete, else paged or re-fetched."""
         log = issue.get("changelog")
@@ -102,6 +104,13 @@ class JiraHistories:
         if log is not None and log.get("total", len(hs)) <= len(hs):
             return hs
         key = issue["key"]
+        if log is None:
+            # Search ignored expand=changelog: the issue resource embeds the whole history
+            # in one request, where the changelog endpoint (absent before some DC versions)
+            # would page it by 100.
+            full = self._issue_with_changelog(key)
+            if full is not None:
+                return full
         if self._dc_changelog_endpoint:
             try:
                 return self.changelog_pages("2", key)
@@ -111,12 +120,24 @@ class JiraHistories:
                 # /issue/{key}/changelog is missing on older Data Center versions.
                 self._dc_changelog_endpoint = False
                 self._log.info("jira.changelog_endpoint_missing", issue=key)
+        full = self._issue_with_changelog(key)
+        if full is None:
+            raise FatalTrackerError(
+                f"Jira returns no change history for {key}: neither search nor GET issue "
+                "honour expand=changelog and /rest/api/2/issue/{key}/changelog is missing "
+                "(a proxy dropping the 'expand' parameter?)"
+            )
+        return full
+
+    def _issue_with_changelog(self, key: str) -> Sequence[Mapping[str, Any]] | None:
+        """GET issue?expand=changelog: its histories, or None when no changelog came back."""
         full = self._http.request(
             "GET",
             self._url(f"api/2/issue/{quote(key, safe='')}"),
             params={"fields": "updated", "expand": "changelog"},
         )
-        return (full.get("changelog") or {}).get("histories") or []
+        log = (full or {}).get("changelog")
+        return None if log is None else log.get("histories") or []
 
     def changelog_pages(self, api: str, key: str) -> list[Mapping[str, Any]]:
         """All of one issue's histories from GET /rest/api/{2|3}/issue/{key}/changelog."""

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 from mappings.raw import RawIssue
+from sync.errors import FatalTrackerError
 from sync.ports import Page
 from sync.trackers.http import RetryingHttp
 from sync.trackers.jira.history import JiraHistories, oldest_first
@@ -53,20 +54,40 @@ class JiraSearch:
             yield _page([_raw(i, histories.get(str(i["id"]), ())) for i in issues])
 
     def dc_pages(self, jql: str, fields: str) -> Iterator[Page]:
-        """Pages of `api/2/search?expand=changelog`; truncated changelogs are completed."""
+        """Pages of `api/2/search` with embedded changelogs; truncated ones are completed.
+
+        Some servers (older versions, proxies that rewrite query strings) ignore
+        `expand=changelog` on `GET search`. The first page tells, once per pass: then the
+        same page is asked by `POST search` with `expand: ["changelog"]` in the body (the
+        documented request bean), and if that embeds them, every page is; else each issue's
+        history comes from `GET issue?expand=changelog`, one request per issue, without
+        probing the changelog endpoint Data Center lacks.
+        https://docs.atlassian.com/software/jira/docs/api/REST/8.20.0/#api/2/search-searchUsingSearchRequest
+        """
+        how = {"method": "GET"}
 
         def dc_page(start: int) -> Mapping[str, Any]:
-            return self._get(
-                "api/2/search",
-                jql=jql,
-                fields=fields,
-                startAt=start,
-                maxResults=self._page_size,
-                expand="changelog",
-            )
+            page = self._dc_search(how["method"], jql, fields, start)
+            if start == 0 and how["method"] == "GET" and _ignored_expand(page):
+                try:
+                    posted = self._dc_search("POST", jql, fields, start)
+                except FatalTrackerError:
+                    posted = page  # POST refused (a proxy): read histories issue by issue
+                if not _ignored_expand(posted):
+                    how["method"], page = "POST", posted
+                path = "POST search" if how["method"] == "POST" else "GET issue per issue"
+                self._histories.note_path(path)
+            return page
 
         for page in start_at_pages(dc_page, "issues", what="GET /rest/api/2/search"):
             yield _page([_raw(i, self._histories.dc_issue(i)) for i in page["issues"]])
+
+    def _dc_search(self, method: str, jql: str, fields: str, start: int) -> Mapping[str, Any]:
+        params = {"jql": jql, "startAt": start, "maxResults": self._page_size}
+        if method == "GET":
+            return self._get("api/2/search", **params, fields=fields, expand="changelog")
+        body = {**params, "fields": fields.split(","), "expand": ["changelog"]}
+        return self._http.request("POST", self._url("api/2/search"), json=body)
 
     def fetch(self, key: str, fields: str, *, cloud: bool) -> RawIssue:
         """One issue, fresh, with its complete history and field names."""
@@ -103,6 +124,12 @@ def _parse_jira_time(value: Any) -> datetime | None:
         except ValueError:
             return None
         return parsed if parsed.tzinfo else None
+
+
+def _ignored_expand(page: Mapping[str, Any]) -> bool:
+    """True when a search page has issues but none carries a `changelog` at all."""
+    issues = page.get("issues") or []
+    return bool(issues) and all("changelog" not in i for i in issues)
 
 
 def _page(issues: list[RawIssue]) -> Page:

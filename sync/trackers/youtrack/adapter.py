@@ -20,11 +20,12 @@ import structlog
 
 from mappings.port import TrackerValue, Vocabulary
 from mappings.raw import FieldDef, RawIssue
-from sync.errors import FatalTrackerError
+from sync.errors import FatalTrackerError, UnsupportedError
 from sync.ports import FieldKind, Page, SearchQuery, SilentWrites
 from sync.trackers.http import Redactor, RetryPolicy
 from sync.trackers.paging import skip_top_pages
 from sync.trackers.youtrack import admin
+from sync.trackers.youtrack import scope as scope_check
 from sync.trackers.youtrack.http import YouTrackHttp, api_base, query_for
 from sync.trackers.youtrack.reads import IssueReader
 from sync.trackers.youtrack.tags import TagBook
@@ -175,6 +176,20 @@ class YouTrackTracker:
         """Not done through the API here: the steps to add the field by hand."""
         raise admin.field_steps(name, kind, options)
 
+    # -- minimal port stubs added by the Jira side of issue 11 (trk-jira); the YouTrack owner
+    # -- may replace them with the bundle API (/api/admin/customFieldSettings/bundles/...).
+
+    def field_options(self, field_id: str, issue_key: str | None = None) -> tuple[str, ...] | None:
+        """Not read from YouTrack yet: None ("cannot tell"), so `check` does not judge them."""
+        return None
+
+    def add_field_options(self, field_id: str, values: Sequence[str]) -> None:
+        """Not done through the API yet: the steps for an administrator."""
+        raise UnsupportedError(
+            f"sla-sync does not add values to YouTrack fields yet ({', '.join(values)})",
+            "Administration → Custom Fields → the field → add the values to its bundle",
+        )
+
     def register_webhook(self, name: str, url: str, scope: str, secret: str | None) -> str:
         """YouTrack has no core webhooks: the steps to install the workflow rule instead."""
         raise admin.webhook_steps(url)
@@ -198,6 +213,10 @@ class YouTrackTracker:
     ) -> RawIssue:
         """One issue, fresh, with its complete activity history."""
         return self._reads.fetch(key, field_ids)
+
+    def in_scope(self, key: str, scope: str) -> bool:
+        """Whether the scope query selects the issue (one-row search)."""
+        return scope_check.in_scope(self._http, self._url, key, scope)
 
     def update(
         self,

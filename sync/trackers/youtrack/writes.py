@@ -51,6 +51,7 @@ class IssueWriter:
             params=params,
             json=body,
             skippable_key=key,
+            idempotent=True,  # sets field values: sending it twice sets them twice
         )
 
     def tags(self, key: str, add: Sequence[str], remove: Sequence[str]) -> None:
@@ -65,7 +66,10 @@ class IssueWriter:
             "issues": [{"idReadable": key}],
             "silent": self.mute,
         }
-        self._http.request("POST", self._url("commands"), json=body, skippable_key=key)
+        # `tag X` on a tagged issue and `untag X` on an untagged one change nothing.
+        self._http.request(
+            "POST", self._url("commands"), json=body, skippable_key=key, idempotent=True
+        )
 
     def comment(self, key: str, text: str) -> None:
         """Add a comment (`POST /api/issues/{id}/comments`)."""
