@@ -107,7 +107,7 @@ def _breached_section(requests: Sequence[ClosedRequest], name_of: NameOf) -> str
         )
         for r in late
     )
-    return f"<h2>{w.h('Breached requests')} ({len(late)})</h2>{legend_html()}{blocks}"
+    return f"<h2>{w.h('Breached requests')} ({len(late)})</h2>{legend_html(w.h)}{blocks}"
 
 
 def _withdrawn_note(requests: Sequence[ClosedRequest], name_of: NameOf) -> str:
@@ -178,6 +178,6 @@ def explain_html(result: SlaResult, calendar: BusinessCalendar, name_of: NameOf)
         f"<h1>{escape(title)}</h1>"
         f'<p class="meta">{w.h("policy")} {escape(result.policy)}, {w.h("metric")} '
         f"{escape(result.metric)}, {w.h('state')} {escape(w('states', result.state.value))}</p>"
-        f"{legend_html()}{request_block(result, calendar, name_of)}"
+        f"{legend_html(w.h)}{request_block(result, calendar, name_of)}"
     )
     return _document(title, body, w.lang)

@@ -111,8 +111,13 @@ def test_6_two_trackers_explain_finds_the_key_report_groups_sync_takes_tracker(
         assert main(["--config", cfg, "sync", "--tracker", "ops"]) == 0
         assert "ops: 1 issues, wrote 1" in capsys.readouterr().out
         assert sup.count("PUT", "/rest/api/{v}/issue/{key}") == 0
-        assert main(["--config", cfg, "sync", "--tracker", "nope"]) == 2
-        assert "no tracker named 'nope'; configured: support, ops" in capsys.readouterr().err
+        for command in ("sync", "check", "run", "report"):
+            extra = (
+                ["--since", "2026-11-01", "--until", "2026-11-30"] if command == "report" else []
+            )
+            assert main(["--config", cfg, command, "--tracker", "nope", *extra]) == 2
+            err = capsys.readouterr().err
+            assert "--tracker: no tracker named 'nope'; configured: support, ops" in err
 
 
 def test_6_a_key_in_two_trackers_asks_for_the_tracker_by_its_flag(clean_env, tmp_path, capsys):
