@@ -44,9 +44,10 @@ def count_reads(binding: Binding, on_read: Any) -> None:
         binding.tracker = _Counting(binding.tracker, on_read)  # type: ignore[assignment]
 
 
-def _quiet_issue_lines(_logger: Any, _name: str, event: dict[str, Any]) -> dict[str, Any]:
-    # The live line shows them; warnings and errors still print above it.
-    if event.get("event") == "issue" and event.get("level") == "info":
+def _quiet_info_lines(_logger: Any, name: str, event: dict[str, Any]) -> dict[str, Any]:
+    # The live line counts what they say (one per issue, one per write); warnings and errors
+    # still print above it.
+    if name == "info" or event.get("level") == "info":
         raise structlog.DropEvent
     return event
 
@@ -62,7 +63,6 @@ class Progress:
         self._tasks: dict[str, Any] = {}
         self.counts: dict[str, Counter[str]] = {}
         self.started: dict[str, float] = {}
-        self._saved: Any = None
 
     def __enter__(self) -> Progress:
         if self.enabled:
@@ -79,16 +79,17 @@ class Progress:
                 transient=True,
             )
             self._live.start()
-            config = structlog.get_config()
-            self._saved = config["processors"]
-            procs = list(self._saved)  # the renderer is last: drop before it
-            structlog.configure(processors=[*procs[:-1], _quiet_issue_lines, procs[-1]])
+            # In place: loggers bound before (the adapters') share this list.
+            procs = structlog.get_config()["processors"]
+            procs.insert(len(procs) - 1, _quiet_info_lines)  # the renderer stays last
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self._live is not None:
             self._live.stop()
-            structlog.configure(processors=self._saved)
+            procs = structlog.get_config()["processors"]
+            if _quiet_info_lines in procs:
+                procs.remove(_quiet_info_lines)
 
     def start(self, tracker: str) -> None:
         """A tracker's work begins."""

@@ -207,9 +207,9 @@ def test_8_progress_replaces_the_per_issue_lines_on_a_terminal(tmp_path):
             closed_lookback_days=None,
         )
         app = App(settings, clock=lambda: datetime(2026, 11, 16, 10, tzinfo=MSK))
+        runner = app.runner()  # its logger is bound before the live line starts, as adapters'
         console = Console(file=screen, force_terminal=True, width=100)
         with Progress("syncing", enabled=True, console=console) as progress:
-            runner = app.runner()  # as `sync` does: the pass's logger is made under the live line
             count_reads(runner.b, lambda n: progress.read("mem", n))
             runner.on_issue = progress.issue
             progress.start("mem")
@@ -220,4 +220,5 @@ def test_8_progress_replaces_the_per_issue_lines_on_a_terminal(tmp_path):
         structlog.reset_defaults()
     assert progress.counts["mem"]["read"] == 3 and progress.counts["mem"]["written"] == 3
     assert " issue " not in logged.getvalue()  # no log line per issue under the live line
+    assert "[info" not in logged.getvalue()
     assert "syncing mem" in screen.getvalue()
