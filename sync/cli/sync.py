@@ -59,6 +59,11 @@ def cmd_sync(args: argparse.Namespace) -> int:
             for runner, check in zip(app_runners, checks, strict=True):
                 progress.start(runner.b.name)
                 report = runner.sync_since(full=args.full, dry_run=args.dry_run)
+                # Then the sweep, as `run` does between passes: a deadline or an at-risk point
+                # that passes on an untouched request is flagged by cron too.
+                swept = runner.sweep(dry_run=args.dry_run)
+                seen = {o.key for o in report.issues}
+                report.issues += [o for o in swept.issues if o.key not in seen]
                 _print_report(report, args.dry_run, check, progress.elapsed(runner.b.name))
                 failed += len(report.failed)
     finally:
