@@ -1,18 +1,20 @@
-"""Engine benchmarks: calendar queries vs `businesstime`, and `compute` throughput/memory."""
+"""Engine benchmarks: calendar queries against peers, and `compute` throughput and memory."""
 
 from __future__ import annotations
 
 import gc
 import random
 import resource
+import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import holidays
-from businesstime import BusinessTime
 
+from bench.peers import Peer, agreement, peers
 from sla import (
     BusinessCalendar,
     Change,
@@ -28,6 +30,8 @@ from sla import (
 MSK = ZoneInfo("Europe/Moscow")
 N_INTERVALS = 100_000
 N_REQUESTS = 100_000
+BLOCKS = 5  # ratios are reported per block as well: their range shows the machine's noise
+PAIR = 5_000  # intervals timed back to back on ours and each peer (ours: ~7 ms, warm)
 
 
 def _intervals(n: int, seed: int = 1) -> list[tuple[datetime, datetime]]:
@@ -40,41 +44,93 @@ def _intervals(n: int, seed: int = 1) -> list[tuple[datetime, datetime]]:
     return out
 
 
-def calendar_vs_businesstime(n: int = N_INTERVALS) -> dict[str, float]:
-    """Queries per second of both calendars over the same intervals, same process."""
+def _timed(query: Callable[[Any, Any], Any], pairs: list[tuple[Any, Any]]) -> tuple[float, list]:
+    # CPU time of this process: on a shared machine, time spent descheduled while another
+    # job runs would otherwise land on whichever side happened to be running.
+    t0 = time.process_time()
+    answers = [query(a, b) for a, b in pairs]
+    return time.process_time() - t0, answers
+
+
+def calendar_vs_peers(
+    n: int = N_INTERVALS, blocks: int = BLOCKS, pair: int = PAIR
+) -> dict[str, Any]:
+    """Queries per second of ours and each peer over the same intervals, in one process.
+
+    Each run of `pair` intervals is timed on ours and then on each peer, back to back, 20
+    times over, so machine load hits both sides alike. Rates are per CPU second of this
+    single-threaded process; ratio ranges are over `blocks` equal parts of the intervals.
+    """
     intervals = _intervals(n)
     ours = BusinessCalendar()
-    ours.business_seconds(intervals[0][0], intervals[0][1])  # build the span (one-off cost)
-    ru = holidays.country_holidays("RU", years=range(2023, 2028))
-    peer = BusinessTime(
-        business_hours=(datetime.min.time().replace(hour=9), datetime.min.time().replace(hour=18)),
-        holidays=sorted(ru.keys()),
-    )
-    # businesstime only understands naive local time: give it the same instants in Moscow time.
-    naive = [(a.replace(tzinfo=None), b.replace(tzinfo=None)) for a, b in intervals]
-
-    # Interleaved blocks: whatever else the machine does slows both sides alike.
-    t_ours = t_peer = 0.0
-    block = 5_000
-    for start in range(0, n, block):
-        t0 = time.perf_counter()
-        for a, b in intervals[start : start + block]:
-            ours.business_seconds(a, b)
-        t_ours += time.perf_counter() - t0
-        t0 = time.perf_counter()
-        for a, b in naive[start : start + block]:
-            peer.businesstimedelta(a, b)
-        t_peer += time.perf_counter() - t0
-    t0 = time.perf_counter()
-    for a, b in intervals:
-        ours.add_business_seconds(a, (b - a).total_seconds() / 4)
-    t_add = time.perf_counter() - t0
+    ours.business_seconds(min(a for a, _ in intervals), max(b for _, b in intervals))  # span
+    ru = holidays.country_holidays("RU", years=range(2023, 2029))
+    sides = peers(ru.keys())
+    inputs = {p.name: [(p.prepare(a), p.prepare(b)) for a, b in intervals] for p in sides}
+    t_ours = 0.0
+    stats = {p.name: _Tally(blocks) for p in sides}
+    for lo in range(0, n, pair):
+        run = intervals[lo : lo + pair]
+        spent, mine = _timed(ours.business_seconds, run)
+        t_ours += spent
+        block = lo * blocks // n
+        for p in sides:
+            # A slow peer gets every n-th interval of the run; ours is charged its mean time
+            # per query over the run. Timing ours again on those few, right after a peer has
+            # filled the caches with its own data, charged it a cold start the service
+            # does not pay (35 % per query at 500 intervals).
+            asked = run[:: p.every]
+            theirs, answers = _timed(p.query, inputs[p.name][lo : lo + pair : p.every])
+            stats[p.name].add(
+                block,
+                spent * len(asked) / len(run),
+                theirs,
+                asked,
+                mine[:: p.every],
+                [p.seconds(x) for x in answers],
+            )
+    amounts = [(a, (b - a).total_seconds() / 4) for a, b in intervals]
+    t_add, _ = _timed(ours.add_business_seconds, amounts)
     return {
         "intervals": n,
         "ours_qps": n / t_ours,
-        "businesstime_qps": n / t_peer,
-        "ratio": t_peer / t_ours,
         "ours_add_qps": n / t_add,
+        "peers": [_summary(p, stats[p.name], frozenset(ru.weekend_workdays)) for p in sides],
+    }
+
+
+class _Tally:
+    """One peer's times (and ours on the same intervals) per block, and both answers."""
+
+    def __init__(self, blocks: int) -> None:
+        self.ours_t = [0.0] * blocks
+        self.theirs_t = [0.0] * blocks
+        self.asked: list[tuple[datetime, datetime]] = []
+        self.ours: list[float] = []
+        self.theirs: list[float] = []
+
+    def add(self, block: int, ours_t: float, theirs_t: float, asked, ours, theirs) -> None:
+        self.ours_t[block] += ours_t
+        self.theirs_t[block] += theirs_t
+        self.asked += asked
+        self.ours += ours
+        self.theirs += theirs
+
+
+def _summary(p: Peer, s: _Tally, working_weekend_days) -> dict[str, Any]:
+    equal, weekend, other = agreement(s.ours, s.theirs, s.asked, working_weekend_days)
+    ratios = [t / o for t, o in zip(s.theirs_t, s.ours_t, strict=True)]
+    return {
+        "name": p.name,
+        "every": p.every,
+        "intervals": len(s.asked),
+        "qps": len(s.asked) / sum(s.theirs_t),
+        "ratio": sum(s.theirs_t) / sum(s.ours_t),
+        "ratio_lo": min(ratios),
+        "ratio_hi": max(ratios),
+        "equal": equal,
+        "differ_working_weekend": weekend,
+        "differ_other": other,
     }
 
 
@@ -101,26 +157,51 @@ def _synthetic(n: int, seed: int = 2) -> Iterator[Timeline]:
         )
 
 
-def compute_throughput(n: int = N_REQUESTS) -> dict[str, float]:
-    """Requests per second through `compute`, and the peak RSS growth while streaming."""
+def _rss_mb() -> float:
+    """Resident set size now (not the peak): what streaming must keep flat."""
+    with open("/proc/self/statm", encoding="ascii") as fh:
+        pages = int(fh.read().split()[1])
+    return pages * resource.getpagesize() / 2**20
+
+
+def compute_throughput(n: int = N_REQUESTS, chunk: int = 10_000) -> dict[str, float]:
+    """Requests per second through `compute`, streamed in chunks, and RSS while streaming.
+
+    Each chunk of timelines is generated, then timed through `compute` (building a Timeline
+    costs more than computing it and is not what is measured), then dropped.
+    """
     policy = Policy("regulation", BusinessCalendar(), (resolution_metric(),))
     now = datetime(2026, 6, 1, tzinfo=MSK)
-    gc.collect()
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    elapsed = 0.0
+    requests = _synthetic(n)
+    wall = cpu = 0.0
+    rates: list[float] = []
+    rss: list[float] = []
+    blocks: list[int] = []  # live Python objects' memory blocks: a leak shows here, not only in RSS
     breached = 0
-    clock = time.perf_counter
-    for timeline in _synthetic(n):  # generated lazily: memory must stay flat
-        t0 = clock()
-        result = compute(timeline, policy, now)
-        elapsed += clock() - t0
-        breached += result.breached
-    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    for _ in range(0, n, chunk):
+        batch = [next(requests) for _ in range(chunk)]
+        gc.collect()
+        t0, c0 = time.perf_counter(), time.process_time()
+        results = [compute(t, policy, now) for t in batch]
+        spent = time.perf_counter() - t0
+        cpu += time.process_time() - c0
+        wall += spent
+        rates.append(len(batch) / spent)
+        breached += sum(r.breached for r in results)
+        del batch, results
+        gc.collect()
+        rss.append(_rss_mb())
+        blocks.append(sys.getallocatedblocks())
     return {
         "requests": n,
-        "requests_per_s": n / elapsed,
-        "seconds": elapsed,
-        "peak_rss_mb": rss_after,
-        "rss_growth_mb": rss_after - rss_before,
+        "requests_per_s": n / wall,
+        "requests_per_cpu_s": n / cpu,
+        "chunk_lo": min(rates),
+        "chunk_hi": max(rates),
+        "seconds": wall,
+        "rss_first_mb": rss[0],
+        "rss_growth_mb": max(rss) - rss[0],
+        "live_blocks_growth": max(blocks) - blocks[0],
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "breached": breached,
     }

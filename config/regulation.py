@@ -1,4 +1,9 @@
-"""Load `regulation.yaml` into `sla` policies; a wrong file names the file and the key."""
+"""Load `regulation.yaml` into `sla` policies; a wrong file names the file and the key.
+
+A what-if file (`report --policy`) may hold only what differs: `load_regulation(path,
+base=...)` lays it over the base file — mappings merge key by key, lists of named entries
+(`metrics`, `policies`) merge entry by entry by `name`, any other value replaces.
+"""
 
 from __future__ import annotations
 
@@ -97,6 +102,7 @@ class _CustomerPolicy(_Strict):
 
 
 class _Regulation(_Strict):
+    language: str | None = None  # of the names below; default: ru when they are Cyrillic
     priorities: dict[Priority, _Named]
     statuses: dict[Status, _Named]
     resolutions: dict[Resolution, _Named]
@@ -129,23 +135,25 @@ class Regulation:
     names: Mapping[str, Mapping[str, str]]
     notifications: Notifications = field(default_factory=Notifications)
     escalations: tuple[Escalation, ...] = ()
+    language: str = "ru"  # the language of `names` (reports and tables speak it by default)
 
     def name_of(self, kind: str, code: str) -> str:
         """The regulation's word for a code, e.g. name_of("resolutions", "resolved")."""
         return self.names.get(kind, {}).get(code, code)
 
 
-def load_regulation(path: str | Path | None = None) -> Regulation:
-    """Read and validate a regulation file; raise ConfigError naming the file and key."""
+def load_regulation(path: str | Path | None = None, base: Regulation | None = None) -> Regulation:
+    """Read and validate a regulation file; raise ConfigError naming the file and key.
+
+    With a `base` regulation, `path` may be partial (a what-if file): it is laid over the
+    base's file, so only what it sets differs.
+    """
     file = Path(path) if path else default_regulation_path()
-    try:
-        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(file, "", "a readable YAML file", exc.strerror) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "?"
-        raise ConfigError(file, where, "valid YAML", getattr(exc, "problem", str(exc))) from None
+    raw = _read(file)
+    if base is not None:
+        if not isinstance(raw, Mapping):
+            raise ConfigError(file, "", "a mapping of regulation keys", type(raw).__name__)
+        raw = overlay(_read(base.path), raw)
     try:
         model = _Regulation.model_validate(raw)
         return _build(file, model)
@@ -157,6 +165,43 @@ def load_regulation(path: str | Path | None = None) -> Regulation:
     except ConfigError as exc:
         key = f"{exc.file}.{exc.key}" if exc.key else exc.file
         raise ConfigError(file, key, exc.expected, exc.got) from None
+
+
+def _read(file: Path) -> Any:
+    try:
+        return yaml.safe_load(file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(file, "", "a readable YAML file", exc.strerror) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "?"
+        raise ConfigError(file, where, "valid YAML", getattr(exc, "problem", str(exc))) from None
+
+
+def overlay(base: Any, top: Any) -> Any:
+    """`top` laid over `base`: mappings by key, lists of named mappings by `name`."""
+    if isinstance(base, Mapping) and isinstance(top, Mapping):
+        merged = dict(base)
+        for key, value in top.items():
+            merged[key] = overlay(base[key], value) if key in base else value
+        return merged
+    if _named_list(base) and _named_list(top) and top:
+        merged_list = list(base)
+        index = {item["name"]: i for i, item in enumerate(merged_list)}
+        for item in top:
+            if item["name"] in index:
+                i = index[item["name"]]
+                merged_list[i] = overlay(merged_list[i], item)
+            else:
+                merged_list.append(item)
+        return merged_list
+    return top
+
+
+def _named_list(value: Any) -> bool:
+    return isinstance(value, list) and all(
+        isinstance(item, Mapping) and "name" in item for item in value
+    )
 
 
 def _expected(err: Mapping[str, Any]) -> str:
@@ -234,13 +279,21 @@ def _build(file: Path, model: _Regulation) -> Regulation:
         "channels": {k.value: v.name for k, v in model.channels.items()},
         "lines": {k.value: v.name for k, v in model.lines.items()},
     }
+    language = model.language or (
+        "ru" if any(_cyrillic(n) for kind in names.values() for n in kind.values()) else "en"
+    )
     return Regulation(
         file,
         PolicySet(default, by_customer),
         names,
         model.notifications,
         tuple(model.escalations),
+        language.lower(),
     )
+
+
+def _cyrillic(text: str) -> bool:
+    return any("\u0400" <= c <= "\u04ff" for c in text)
 
 
 def _metric(m: _Metric, targets: TargetsTable, where: str) -> Metric:

@@ -2,7 +2,9 @@
 
 Precedence (highest first): environment variables (`SLA_SYNC_STATE_PATH`,
 `SLA_SYNC_JIRA__URL`, `SLA_SYNC_JIRA__TOKEN`, ...), then the YAML file given with `--config`
-or `SLA_SYNC_CONFIG`, then the defaults below. Nothing else in the code reads the environment.
+or `SLA_SYNC_CONFIG`, then the defaults below. In the file, a secret may name the variable
+that holds it (`token: {env: JIRA_API_TOKEN}`), so the file itself holds none. Nothing else in
+the code reads the environment.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import yaml
 from pydantic import (
@@ -58,6 +61,18 @@ class TrackerSettings(_Strict):
     profile: Path | None = None  # mapping profile; default: the shipped one for `kind`
     verify_tls: bool = True
     page_size: int = Field(default=100, ge=1, le=1000)
+
+    @field_validator("url")
+    @classmethod
+    def _url_with_scheme(cls, url: str) -> str:
+        # Without a scheme `requests` fails deep inside (InvalidSchema / MissingSchema).
+        parts = urlsplit(url.strip())
+        if not parts.scheme or not parts.netloc:
+            raise ValueError(
+                "a URL with its scheme and host, e.g. https://cera.atlassian.net "
+                "(http:// only for a server on your own network)"
+            )
+        return url.strip()
 
     @field_validator("url")
     @classmethod
@@ -175,7 +190,8 @@ class Settings(BaseSettings):
     )
 
     regulation: Path | None = None  # default: the shipped config/regulation.yaml
-    state_path: Path = Path("sla-sync.sqlite3")
+    # A place the user can write to; created on the first pass, never by `check` or `report`.
+    state_path: Path = Field(default_factory=lambda: default_state_path())
     # One process writes the state store at a time; another waits this long, then exits 3.
     state_lock_wait_seconds: float = Field(default=10, ge=0)
     jira: TrackerSettings | None = None  # one tracker from the environment
@@ -211,6 +227,14 @@ class Settings(BaseSettings):
         return secret_values(self)
 
 
+def default_state_path(environ: Mapping[str, str] | None = None) -> Path:
+    """`$XDG_STATE_HOME/sla-sync/state.sqlite3` (by default under ~/.local/state)."""
+    environ = os.environ if environ is None else environ
+    # https://specifications.freedesktop.org/basedir-spec/latest/ ("XDG_STATE_HOME")
+    base = environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "sla-sync" / "state.sqlite3"
+
+
 TrackerCheck = Callable[[TrackerSettings], "tuple[str, str] | None"]
 
 
@@ -228,6 +252,8 @@ def load_settings(
     named = environ.get("SLA_SYNC_CONFIG")
     path = Path(config_file or named or "") if (config_file or named) else None
     data = _read_file(path) if path is not None else {}
+    if path is not None:
+        data = _env_references(data, environ, path, ())
     try:
         settings = Settings(**data)
     except ValidationError as exc:
@@ -248,6 +274,28 @@ def load_settings(
                 )
                 raise ConfigError(where, ".".join(p for p in (prefix, key) if p), expected)
     return settings
+
+
+def _env_references(value: Any, environ: Mapping[str, str], path: Path, at: tuple) -> Any:
+    """Replace each `{env: NAME}` of the file by that variable's value (a secret kept out of it)."""
+    if isinstance(value, dict):
+        if set(value) == {"env"}:
+            name = value["env"]
+            key = ".".join(str(p) for p in at)
+            if not isinstance(name, str) or not name:
+                raise ConfigError(path, key, "{env: NAME} with the name of a variable", name)
+            if not environ.get(name):
+                raise ConfigError(
+                    path,
+                    key,
+                    f"the environment variable {name} to be set (the file says "
+                    f"{{env: {name}}}): export it, or write the value here",
+                )
+            return environ[name]
+        return {k: _env_references(v, environ, path, (*at, k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_env_references(v, environ, path, (*at, i)) for i, v in enumerate(value)]
+    return value
 
 
 def _read_file(path: Path) -> dict[str, Any]:

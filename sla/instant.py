@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import math
-from datetime import UTC, datetime, timezone
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime
 
 from sla.errors import NaiveDatetimeError
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_FIXED_OR_IANA = (ZoneInfo, timezone)
+_EPOCH_DAY = EPOCH.toordinal()
 
 
 def require_aware(what: str, value: datetime) -> datetime:
@@ -22,12 +20,18 @@ def require_aware(what: str, value: datetime) -> datetime:
 def to_us(dt: datetime, what: str = "datetime") -> int:
     """Epoch microseconds of an aware datetime (naive ones raise NaiveDatetimeError)."""
     try:
-        tz = dt.tzinfo
+        # tzinfo.utcoffset(dt) is what dt.utcoffset() calls, without its slower method
+        # dispatch; None (naive) or no tzinfo at all (not a datetime) is reported below.
+        off = dt.tzinfo.utcoffset(dt)
     except AttributeError:
-        tz = None
-    if tz is None or (type(tz) not in _FIXED_OR_IANA and dt.utcoffset() is None):
+        off = None
+    if off is None:
         require_aware(what, dt)
-    # timestamp() is exact to well under a microsecond, so its whole seconds are exact (UTC
-    # offsets are whole seconds), and the microseconds come from the datetime itself: exact,
-    # and about three times cheaper than timedelta arithmetic on this hot path.
-    return math.floor(dt.timestamp()) * 1_000_000 + dt.microsecond
+    # Integer arithmetic on the fields: exact for any offset, and about half the cost of
+    # timestamp() (which builds two timedeltas and a float) on this hot path.
+    return (
+        ((dt.toordinal() - _EPOCH_DAY - off.days) * 86_400 - off.seconds)
+        + dt.hour * 3600
+        + dt.minute * 60
+        + dt.second
+    ) * 1_000_000 + (dt.microsecond - off.microseconds)

@@ -1,17 +1,38 @@
-"""The composition root: settings in, runners out (built once per process)."""
+"""The composition root: settings in, runners out (built once per process).
+
+Nothing is created on disk here until a command needs it: the state store is opened when the
+first runner is built, so `check`, `explain` and `report` leave no file behind.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 
 from config.regulation import Regulation, load_regulation
-from config.settings import Settings
-from sla import ConfigError
+from config.settings import Settings, TrackerSettings
 from sync.adapters.mailer import Mailer
 from sync.adapters.store import StateStore
 from sync.binding import Binding, connect
+from sync.errors import UsageError
 from sync.passes.runner import PassOptions, Runner
+
+
+def pick_trackers(settings: Settings, name: str | None, one: bool = False) -> list[TrackerSettings]:
+    """The configured trackers `--tracker NAME` selects (all, or the only one, without it)."""
+    configured = settings.all_trackers()
+    names = ", ".join(t.name for t in configured)
+    if not configured:
+        raise UsageError("settings", "no tracker is configured (`trackers:` in the file)")
+    if name is None:
+        if one and len(configured) > 1:
+            raise UsageError("--tracker", f"several trackers are configured; name one of {names}")
+        return configured
+    found = [t for t in configured if t.name == name]
+    if not found:
+        raise UsageError("--tracker", f"no tracker named {name!r}; configured: {names}")
+    return found
 
 
 def _utc_now() -> datetime:
@@ -31,7 +52,6 @@ class App:
         self.settings = settings
         self.clock = clock
         self.regulation: Regulation = load_regulation(settings.regulation)
-        self.store = StateStore(settings.state_path, settings.state_lock_wait_seconds)
         self.options = PassOptions(
             overlap=timedelta(minutes=settings.overlap_minutes),
             closed_lookback_days=settings.closed_lookback_days,
@@ -41,19 +61,31 @@ class App:
         self._on_response = on_response
         self._on_issue = on_issue
         self._runners: dict[str, Runner] = {}
+        self._bindings: dict[str, Binding] = {}
         # One SMTP relay for every tracker; none configured means no closure e-mails.
         self.mailer = Mailer(settings.smtp) if settings.smtp.host else None
 
-    def bindings(self) -> list[Binding]:
-        """One binding per configured tracker."""
-        return [r.b for r in self.runners()]
+    @cached_property
+    def store(self) -> StateStore:
+        """The state store, opened (and its file created) on first use."""
+        return StateStore(self.settings.state_path, self.settings.state_lock_wait_seconds)
 
-    def runners(self) -> list[Runner]:
-        """One runner per configured tracker, built on first use."""
+    def bindings(self, names: list[str] | None = None) -> list[Binding]:
+        """One binding per configured tracker (or per tracker named), without the store."""
+        out = []
         for cfg in self.settings.all_trackers():
-            if cfg.name not in self._runners:
-                binding = connect(cfg, self.settings.retry, self._on_response)
-                self._runners[cfg.name] = Runner(
+            if names is not None and cfg.name not in names:
+                continue
+            if cfg.name not in self._bindings:
+                self._bindings[cfg.name] = connect(cfg, self.settings.retry, self._on_response)
+            out.append(self._bindings[cfg.name])
+        return out
+
+    def runners(self, names: list[str] | None = None) -> list[Runner]:
+        """One runner per configured tracker (or per tracker named), built on first use."""
+        for binding in self.bindings(names):
+            if binding.name not in self._runners:
+                self._runners[binding.name] = Runner(
                     binding,
                     self.regulation,
                     self.store,
@@ -63,19 +95,14 @@ class App:
                     mailer=self.mailer,
                     scope_cache_seconds=self.settings.service.scope_cache_seconds,
                 )
-        return list(self._runners.values())
+        return [r for name, r in self._runners.items() if names is None or name in names]
 
     def runner(self, name: str | None = None) -> Runner:
         """The runner of one tracker (the only one when `name` is None)."""
-        runners = self.runners()
-        if name is None and len(runners) == 1:
-            return runners[0]
-        for r in runners:
-            if r.b.name == name:
-                return r
-        names = ", ".join(r.b.name for r in runners) or "none configured"
-        raise ConfigError("settings", "trackers", f"a tracker name ({names})", name)
+        (cfg,) = pick_trackers(self.settings, name, one=True)
+        return self.runners([cfg.name])[0]
 
     def close(self) -> None:
-        """Close the state store."""
-        self.store.close()
+        """Close the state store (if it was opened)."""
+        if "store" in self.__dict__:
+            self.store.close()

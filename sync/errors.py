@@ -9,6 +9,8 @@ unknown    -- a non-idempotent request (a comment) whose answer was lost: it may
 store      -- the state store is held by another process (exit 3) or unusable (exit 4);
 listen     -- `run` cannot listen on its address (exit 5).
 Messages never carry tokens, headers or passwords.
+
+The exit codes of every command are defined here and documented in the README ("Exit codes").
 """
 
 from __future__ import annotations
@@ -18,11 +20,14 @@ from enum import StrEnum
 from sla.errors import ConfigError, SlaError
 
 __all__ = [
+    "EXIT_BUG",
     "EXIT_BUSY",
     "EXIT_CONFIG",
     "EXIT_FAILED",
+    "EXIT_INTERRUPTED",
     "EXIT_LISTEN",
     "EXIT_OK",
+    "EXIT_PIPE",
     "EXIT_STORE",
     "ConfigError",
     "ErrorKind",
@@ -35,16 +40,20 @@ __all__ = [
     "StoreError",
     "SyncError",
     "UnsupportedError",
+    "UsageError",
     "classify",
 ]
 
-# The documented exit codes of every command (docs/guarantees.md).
+# The documented exit codes of every command (README, "Exit codes"; docs/guarantees.md).
 EXIT_OK = 0  # done
 EXIT_FAILED = 1  # done, but some issues failed (named on stderr), or the tracker failed
-EXIT_CONFIG = 2  # a configuration file or variable is wrong: nothing was done
+EXIT_CONFIG = 2  # a configuration file, variable or option is wrong: nothing was done
 EXIT_BUSY = 3  # another sla-sync process holds the state store: nothing was done
 EXIT_STORE = 4  # the state store cannot be opened or written
 EXIT_LISTEN = 5  # `run` cannot listen on its host/port
+EXIT_BUG = 70  # an error sla-sync did not expect (a bug): one line, `--debug` shows more
+EXIT_INTERRUPTED = 130  # Ctrl-C
+EXIT_PIPE = 141  # the reader of the output went away (`| head`): the rest is not printed
 
 
 class SyncError(Exception):
@@ -93,6 +102,14 @@ class UnsupportedError(SyncError):
         super().__init__(message)
         self.steps = steps
         self.status = status
+
+
+class UsageError(ConfigError):
+    """A command-line mistake (an option's value, a missing configuration): one line, exit 2."""
+
+    def __init__(self, what: str, problem: str) -> None:
+        super().__init__(what, "", problem)
+        self.args = (f"{what}: {problem}" if what else problem,)
 
 
 class StoreError(SyncError):

@@ -147,5 +147,8 @@ class Tracker(Protocol):
         ...
 
     def register_webhook(self, name: str, url: str, scope: str, secret: str | None) -> str:
-        """Point the tracker's webhook for the scope's issues at `url`; the webhook's id."""
+        """Point the tracker's webhook for the scope's issues at `url`; the webhook's id.
+
+        Idempotent: a second registration to the same URL replaces the first.
+        """
         ...

@@ -70,6 +70,7 @@ class SandboxLink:
 
     settings: Callable[[Any], dict[str, Any]]  # running sandbox -> TrackerSettings fields
     modes: tuple[str, ...] = ("cloud",)  # deployments the sandbox can play; the first is default
+    init_command: Callable[[Any], str] | None = None  # running sandbox -> `sla-sync init …`
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,10 @@ class TrackerKind:
     read_issue_file: Callable[[Any], RawIssue]
     webhook: WebhookIntake | None = None
     sandbox: SandboxLink | None = None
+    # `init`: which secret setting to fill, and the variable it is read from by default, given
+    # the e-mail (or None); and a scope to start from when none is given.
+    init_secret: Callable[[str | None], tuple[str, str]] = lambda email: ("token", "TOKEN")
+    example_scope: str = ""
     # (base URL, issue key) -> the issue's page in the tracker's web UI, for links people
     # follow (the live view, `report --open`); None: the kind has no such page.
     issue_url: Callable[[str, str], str] | None = None

@@ -44,6 +44,7 @@ class JiraWrites:
     def add_write_routes(self, r: Router, api: str) -> None:
         """Register the write, webhook-admin and /_sandbox routes."""
         self.webhooks = []
+        self._hooks_made = 0
         r.add("PUT", f"{api}/issue/{{key}}", self.edit_issue)
         r.add("POST", f"{api}/issue", self.create_issue)
         r.add("GET", f"{api}/issue/{{key}}/comment", self.list_comments)
@@ -227,7 +228,9 @@ class JiraWrites:
         body = req.json() or {}
         if not body.get("url"):
             raise _err(400, "The webhook URL is required.")
-        hook_id = len(self.webhooks) + 1
+        # Ids are never reused (Jira's are database ids), also after a webhook is deleted.
+        self._hooks_made += 1
+        hook_id = self._hooks_made
         hook = {
             "name": body.get("name", f"webhook {hook_id}"),
             "url": body["url"],

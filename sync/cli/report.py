@@ -1,60 +1,71 @@
-"""`sla-sync report` and `explain --html`: argument handling around the pure report code."""
+"""`sla-sync report` and `explain --html`: argument handling around the pure report code.
+
+The report reads each selected tracker (read-only), groups its rows per tracker when there
+are several (and says so in the closing row), and speaks the regulation's words unless
+`--lang en`. A what-if `--policy` file holds only what differs from the regulation.
+"""
 
 from __future__ import annotations
 
 import argparse
-import sys
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from config.regulation import Regulation, load_regulation
 from config.settings import Settings
-from mappings.plain import parse_instant
-from sla import ConfigError, Policy, PolicySet, SlaResult
-from sync.binding import Binding, connect
+from sla import Policy, PolicySet, SlaResult
+from sync.binding import Binding
+from sync.cli.common import err, load, now_of, regulation_of, words_of
+from sync.cli.dates import accepted_forms, parse_when
+from sync.cli.progress import Progress, count_reads
 from sync.cli.report_open import add_open_arguments, assignee_report, run_open_report
-from sync.report.aggregate import closed_requests, flips
+from sync.composition import App, pick_trackers
+from sync.errors import EXIT_FAILED, EXIT_OK, UsageError
+from sync.report.aggregate import ClosedRequest, closed_requests, flips
 from sync.report.collect import collect
 from sync.report.render_html import explain_html, report_html
 from sync.report.render_table import report_csv, report_table, whatif_table
+from sync.report.words import Words
 
-EXIT_OK, EXIT_FAILED = 0, 1
+__all__ = ["add_parser", "cmd_report", "policy_named", "run_report", "write_explain_html"]
+
+
+def add_parser(sub: argparse._SubParsersAction, parents: list) -> None:
+    """The `report` sub-command."""
+    p = sub.add_parser(
+        "report", parents=parents, help="SLA compliance of closed requests (read-only, what-if)"
+    )
+    add_report_arguments(p)
+    p.set_defaults(func=cmd_report)
 
 
 def add_report_arguments(p: argparse.ArgumentParser) -> None:
     """The options of `sla-sync report`."""
-    p.add_argument("--since", help="first day (YYYY-MM-DD) or ISO instant (not with --open)")
-    p.add_argument("--until", help="last day, inclusive, or ISO instant (excl.; not with --open)")
-    p.add_argument("--tracker", help="configured tracker name (default: all of them)")
+    p.add_argument("--since", help="first day (YYYY-MM-DD) or a time (not with --open)")
+    p.add_argument("--until", help="last day, inclusive, or a time (exclusive; not with --open)")
+    p.add_argument("--tracker", help="configured tracker name (default: all, grouped per tracker)")
     p.add_argument("--customer", help="only this customer (case-insensitive)")
     p.add_argument("--format", choices=["table", "csv", "html"], default="table")
     p.add_argument("--out", help="write to this file instead of standard output")
-    p.add_argument("--policy", help="what-if: another regulation YAML, compared side by side")
-    p.add_argument("--now", help="ISO-8601 instant with offset (default: now)")
+    p.add_argument(
+        "--policy", help="what-if: a regulation file with only what differs (side by side)"
+    )
+    p.add_argument("--now", help="a date or time (default: now)")
     add_open_arguments(p)
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Compliance report of the requests closed in a window (read-only; what-if with --policy)."""
+    settings = load(args)
+    regulation = regulation_of(args, settings)
+    if args.open:
+        return run_open_report(args, settings, regulation, now_of(args, regulation))
+    return run_report(args, settings, now_of(args, regulation))
+
+
 def window_bound(text: str, policy: Policy, what: str, end: bool) -> datetime:
-    """A date is a whole local day in the regulation's zone (`--until` inclusive); else ISO."""
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        day = None
-    if day is None:
-        instant = parse_instant(text, what)
-        if instant.utcoffset() is None:
-            raise ConfigError(what, "", "YYYY-MM-DD or an ISO-8601 instant with offset", text)
-        return instant
-    start = datetime(day.year, day.month, day.day, tzinfo=policy.calendar.zone)
-    return start + timedelta(days=1) if end else start
-
-
-def _bindings(settings: Settings, tracker: str | None) -> list[Binding]:
-    configs = [t for t in settings.all_trackers() if tracker in (None, t.name)]
-    if not configs:
-        names = ", ".join(t.name for t in settings.all_trackers()) or "none configured"
-        raise ConfigError("settings", "trackers", f"a tracker name ({names})", tracker)
-    return [connect(cfg, settings.retry) for cfg in configs]
+    """A day is a whole local day in the regulation's zone (`--until` inclusive); else a time."""
+    return parse_when(text, what, policy.calendar.zone, end=end)
 
 
 def run_report(
@@ -64,46 +75,86 @@ def run_report(
     bindings: list[Binding] | None = None,
 ) -> int:
     """Collect, aggregate and render; never writes to the tracker."""
-    if args.open:
-        return run_open_report(args, settings, now)
     if not (args.since and args.until):
-        raise ConfigError("report", "--since/--until", "both (or --open for open requests)")
-    regulation = load_regulation(settings.regulation)
+        raise UsageError("--since/--until", "both are needed (or --open for the open requests)")
+    if getattr(args, "group", "customer") == "assignee" and args.policy:
+        raise UsageError("--group assignee", "not with --policy (a what-if is per customer)")
+    regulation = load_regulation(getattr(args, "regulation", None) or settings.regulation)
+    words = words_of(args, regulation)
     default = regulation.policies.default
     since = window_bound(args.since, default, "--since", end=False)
     until = min(window_bound(args.until, default, "--until", end=True), now)
     if until <= since:
-        raise ConfigError("--since/--until", "", "a window that starts before it ends (and now)")
-    got = collect(bindings or _bindings(settings, args.tracker), since, until)
-    for key, reason in got.failed:
-        print(f"skipped {key}: {reason}", file=sys.stderr)
-    base = closed_requests(got.timelines, regulation.policies, since, until, args.customer)
-    title = f"SLA compliance, closed {since:%Y-%m-%d %H:%M} – {until:%Y-%m-%d %H:%M}"
+        raise UsageError(
+            "--since/--until",
+            f"the window must start before it ends (and before now); "
+            f"dates are {accepted_forms(default.calendar.zone)}",
+        )
+    other_reg = load_regulation(args.policy, base=regulation) if args.policy else None
+    if bindings is None:
+        names = [t.name for t in pick_trackers(settings, args.tracker)]
+        bindings = App(settings).bindings(names)  # read-only: the state store is not opened
+    base: list[ClosedRequest] = []
+    other: list[ClosedRequest] = []
+    failed: list[tuple[str, str]] = []
+    assignees: dict[tuple[str, str], str | None] = {}
+    with Progress("reading") as progress:
+        for b in bindings:
+            progress.start(b.name)
+            count_reads(b, lambda n, name=b.name: progress.read(name, n))
+            got = collect([b], since, until)
+            failed += [(f"{b.name} {k}", reason) for k, reason in got.failed]
+            tag = b.name if len(bindings) > 1 else ""
+            assignees.update({(tag, k): who for k, who in got.assignees.items()})
+            base += closed_requests(
+                got.timelines, regulation.policies, since, until, args.customer, tag
+            )
+            if other_reg is not None:
+                other += closed_requests(
+                    got.timelines, other_reg.policies, since, until, args.customer, tag
+                )
+    for key, reason in failed:
+        err(f"skipped {key}: {reason}")
+    if getattr(args, "group", "customer") == "assignee":
+        title = (
+            f"{words.h('SLA compliance, closed')} {since:%Y-%m-%d %H:%M} – {until:%Y-%m-%d %H:%M}"
+        )
+        text = assignee_report(base, assignees, words, title, args.format)
+    else:
+        text = _render(args, regulation, other_reg, base, other, since, until, words)
+    _emit(text, args.out)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _render(
+    args: argparse.Namespace,
+    regulation: Regulation,
+    other_reg: Regulation | None,
+    base: list[ClosedRequest],
+    other: list[ClosedRequest],
+    since: datetime,
+    until: datetime,
+    words: Words,
+) -> str:
+    title = f"{words.h('SLA compliance, closed')} {since:%Y-%m-%d %H:%M} – {until:%Y-%m-%d %H:%M}"
     if args.customer:
-        title += f", customer {args.customer}"
-    if args.group == "assignee":
-        if args.policy:
-            raise ConfigError("report", "--group assignee", "no --policy (what-if is per customer)")
-        text = assignee_report(base, got.assignees, regulation, title, args.format)
-    elif args.policy:
-        other_reg = load_regulation(args.policy)
-        other = closed_requests(got.timelines, other_reg.policies, since, until, args.customer)
+        title += f", {words.h('customer')} {args.customer}"
+    if other_reg is not None:
         names = _names(regulation, other_reg)
         flipped = flips(base, other)
         if args.format == "html":
-            text = report_html(base, title, regulation.name_of, (other, flipped, names))
-        elif args.format == "csv":
-            text = report_csv(base, names[0]) + report_csv(other, names[1]).split("\n", 1)[1]
-        else:
-            text = f"{title}\n{whatif_table(base, other, flipped, names, regulation.name_of)}"
-    elif args.format == "html":
-        text = report_html(base, title, regulation.name_of)
-    elif args.format == "csv":
-        text = report_csv(base)
-    else:
-        text = f"{title}\n{report_table(base, regulation.name_of)}"
-    _emit(text, args.out)
-    return EXIT_FAILED if got.failed else EXIT_OK
+            return report_html(base, title, words, (other, flipped, names))
+        if args.format == "csv":
+            return (
+                report_csv(base, names[0], words)
+                + report_csv(other, names[1], words).split("\n", 1)[1]
+            )
+        return f"{title}\n{whatif_table(base, other, flipped, names, words)}"
+    if args.format == "html":
+        return report_html(base, title, words)
+    if args.format == "csv":
+        return report_csv(base, name_of=words)
+    return f"{title}\n{report_table(base, words)}"
 
 
 def _names(base: Regulation, other: Regulation) -> tuple[str, str]:
@@ -113,8 +164,11 @@ def _names(base: Regulation, other: Regulation) -> tuple[str, str]:
 
 def _emit(text: str, out: str | None) -> None:
     if out:
-        Path(out).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
-        print(f"wrote {out}", file=sys.stderr)
+        try:
+            Path(out).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise UsageError("--out", f"cannot write {out}: {exc.strerror}") from None
+        err(f"wrote {out}")
     else:
         print(text.rstrip("\n"))
 
@@ -127,7 +181,9 @@ def policy_named(policies: PolicySet, name: str) -> Policy:
     return policies.default
 
 
-def write_explain_html(result: SlaResult, regulation: Regulation, out: str | None) -> None:
+def write_explain_html(
+    result: SlaResult, regulation: Regulation, out: str | None, words: Words | None = None
+) -> None:
     """`explain --html`: the strip of one request, to a file or standard output."""
     policy = policy_named(regulation.policies, result.policy)
-    _emit(explain_html(result, policy.calendar, regulation.name_of), out)
+    _emit(explain_html(result, policy.calendar, words or regulation.name_of), out)

@@ -14,11 +14,12 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from config.regulation import Regulation, load_regulation
+from config.regulation import Regulation
 from config.settings import Settings
-from sla import ConfigError
 from sync import registry
 from sync.adapters.live_store import SqliteLiveStore
+from sync.composition import pick_trackers
+from sync.errors import UsageError
 from sync.report.aggregate import ClosedRequest
 from sync.report.by_assignee import (
     by_assignee,
@@ -29,6 +30,7 @@ from sync.report.by_assignee import (
 from sync.report.live_model import Filters, Tracker, build
 from sync.report.render_live import live_page
 from sync.report.render_live_text import live_csv, live_table
+from sync.report.words import Words
 
 __all__ = ["add_open_arguments", "assignee_report", "run_open_report"]
 
@@ -51,25 +53,23 @@ def add_open_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--assignee", help="with --open: only this assignee (their name)")
 
 
-def run_open_report(args: argparse.Namespace, settings: Settings, now: datetime) -> int:
-    """Render the snapshot of open requests; 0, or a ConfigError when there is none yet."""
+def run_open_report(
+    args: argparse.Namespace, settings: Settings, regulation: Regulation, now: datetime
+) -> int:
+    """Render the snapshot of open requests; 0, or a UsageError when there is none yet."""
     for option in ("since", "until", "policy"):
         if getattr(args, option, None):
-            raise ConfigError("report --open", f"--{option}", "nothing (open requests are now)")
+            raise UsageError(f"--{option}", "not with --open (the open requests are as of now)")
     path = Path(settings.state_path)
     if not path.is_file():
-        raise ConfigError(
-            "settings",
-            "state_path",
-            "a state store a pass has written (run `sla-sync sync` or `sla-sync run` first)",
-            str(path),
+        raise UsageError(
+            f"state_path {path}",
+            "no state store yet: run `sla-sync sync` (or `sla-sync run`) first",
         )
-    regulation = load_regulation(settings.regulation)
-    configured = [t for t in settings.all_trackers() if args.tracker in (None, t.name)]
-    if not configured:
-        names = ", ".join(t.name for t in settings.all_trackers()) or "none configured"
-        raise ConfigError("settings", "trackers", f"a tracker name ({names})", args.tracker)
-    trackers = [Tracker(t.name, t.url, registry.get(t.kind).issue_url) for t in configured]
+    trackers = [
+        Tracker(t.name, t.url, registry.get(t.kind).issue_url)
+        for t in pick_trackers(settings, args.tracker)
+    ]
     filters = Filters(
         customer=args.customer, priority=args.priority, line=args.line, assignee=args.assignee
     )
@@ -91,24 +91,27 @@ def run_open_report(args: argparse.Namespace, settings: Settings, now: datetime)
 
 def assignee_report(
     requests: Sequence[ClosedRequest],
-    assignees: Mapping[str, str | None],
-    regulation: Regulation,
+    assignees: Mapping[tuple[str, str], str | None],
+    words: Words,
     title: str,
     fmt: str,
 ) -> str:
     """The closed-requests report per assignee (`report --group assignee`)."""
     mine = by_assignee(requests, assignees)
     if fmt == "html":
-        return html_by_assignee(mine, title, regulation.name_of)
+        return html_by_assignee(mine, title, words)
     if fmt == "csv":
         return csv_by_assignee(mine)
-    return f"{title}\n{table_by_assignee(mine, regulation.name_of)}"
+    return f"{title}\n{table_by_assignee(mine, words)}"
 
 
 def emit(text: str, out: str | None) -> None:
     """To a file (saying so on stderr) or to standard output."""
     if out:
-        Path(out).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        try:
+            Path(out).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise UsageError("--out", f"cannot write {out}: {exc.strerror}") from None
         print(f"wrote {out}", file=sys.stderr)
     else:
         print(text.rstrip("\n"))

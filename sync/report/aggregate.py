@@ -43,6 +43,7 @@ class ClosedRequest:
     month: str  # "YYYY-MM" of the closure in the policy calendar's zone
     result: SlaResult
     policy: Policy
+    tracker: str = ""  # the configured tracker it was read from (reports over several)
 
     @property
     def withdrawn(self) -> bool:
@@ -55,12 +56,13 @@ class ClosedRequest:
 
 @dataclass(frozen=True, slots=True, order=True)
 class GroupKey:
-    """Customer × priority × line × month of closure."""
+    """Customer × priority × line × month of closure (per tracker when several are read)."""
 
     customer: str
     priority_rank: int
     line: Line
     month: str
+    tracker: str = ""
 
     @property
     def priority(self) -> Priority:
@@ -178,6 +180,7 @@ def closed_requests(
     since: datetime,
     until: datetime,
     customer: str | None = None,
+    tracker: str = "",
 ) -> list[ClosedRequest]:
     """The requests closed in [since, until), each computed at its closure under its policy."""
     wanted = _norm(customer) if customer else None
@@ -199,6 +202,7 @@ def closed_requests(
                 month=month_of(closed, policy),
                 result=compute(t, policy, closed),
                 policy=policy,
+                tracker=tracker,
             )
         )
     return sorted(out, key=lambda r: (r.closed_at, r.key))
@@ -209,9 +213,9 @@ def group(requests: Iterable[ClosedRequest]) -> dict[GroupKey, GroupStats]:
     groups: dict[GroupKey, GroupStats] = defaultdict(GroupStats)
     for req in requests:
         r = req.result
-        key = GroupKey(req.customer, PRIORITY_ORDER.index(r.priority), r.line, req.month)
-        groups[key].add(req)
-    return dict(sorted(groups.items()))
+        rank = PRIORITY_ORDER.index(r.priority)
+        groups[GroupKey(req.customer, rank, r.line, req.month, req.tracker)].add(req)
+    return dict(sorted(groups.items(), key=lambda kv: (kv[0].tracker, kv[0])))
 
 
 def by_priority_month(requests: Iterable[ClosedRequest]) -> dict[tuple[str, Priority], GroupStats]:
@@ -246,13 +250,15 @@ class Flip:
 
 def flips(base: Iterable[ClosedRequest], other: Iterable[ClosedRequest]) -> list[Flip]:
     """Requests judged under both policies whose met/breached outcome differs (withdrawn: never)."""
-    theirs = {r.key: r for r in other if not r.withdrawn}
+    theirs = {(r.tracker, r.key): r for r in other if not r.withdrawn}
     out = [
-        Flip(r.key, r.customer, r, theirs[r.key])
+        Flip(r.key, r.customer, r, theirs[(r.tracker, r.key)])
         for r in base
-        if not r.withdrawn and r.key in theirs and theirs[r.key].breached != r.breached
+        if not r.withdrawn
+        and (r.tracker, r.key) in theirs
+        and theirs[(r.tracker, r.key)].breached != r.breached
     ]
-    return sorted(out, key=lambda f: f.key)
+    return sorted(out, key=lambda f: (f.base.tracker, f.key))
 
 
 def _norm(value: str) -> str:

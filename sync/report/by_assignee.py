@@ -14,14 +14,14 @@ from html import escape
 
 from sync.report.aggregate import ClosedRequest
 from sync.report.render_live import document
-from sync.report.render_table import HEADERS, rows
+from sync.report.render_table import headers, rows
 from sync.report.render_text import table
+from sync.report.words import Words, as_words
 
-__all__ = ["HEADERS_BY_ASSIGNEE", "by_assignee", "csv_by_assignee", "html_by_assignee",
+__all__ = ["by_assignee", "csv_by_assignee", "headers_by_assignee", "html_by_assignee",
            "table_by_assignee"]  # fmt: skip
 
 NameOf = Callable[[str, str], str]
-HEADERS_BY_ASSIGNEE = ("assignee", *HEADERS[1:])
 NOBODY = "—"
 NOTE = (
     "Compliance = met / (met + breached), withdrawn requests excluded; times in business "
@@ -30,22 +30,30 @@ NOTE = (
 
 
 def by_assignee(
-    requests: Sequence[ClosedRequest], assignees: Mapping[str, str | None]
+    requests: Sequence[ClosedRequest], assignees: Mapping[tuple[str, str], str | None]
 ) -> list[ClosedRequest]:
-    """The requests with their assignee where the customer was (what `group` keys on)."""
-    return [replace(r, customer=assignees.get(r.key) or NOBODY) for r in requests]
+    """The requests with their assignee (by tracker and key) where the customer was: what
+    `aggregate.group` keys on, so every figure is the customer report's, regrouped."""
+    return [replace(r, customer=assignees.get((r.tracker, r.key)) or NOBODY) for r in requests]
+
+
+def headers_by_assignee(requests: Sequence[ClosedRequest], words: Words) -> list[str]:
+    """The report's headings with the assignee in the customer's column."""
+    customer = words.h("customer")
+    return [words.h("assignee") if h == customer else h for h in headers(requests, words)]
 
 
 def table_by_assignee(requests: Sequence[ClosedRequest], name_of: NameOf) -> str:
     """The compliance table per assignee × priority × line × month, for the terminal."""
-    return table(HEADERS_BY_ASSIGNEE, rows(requests, name_of))
+    words = as_words(name_of)
+    return table(headers_by_assignee(requests, words), rows(requests, words))
 
 
 def csv_by_assignee(requests: Sequence[ClosedRequest]) -> str:
-    """The same as CSV with regulation codes."""
+    """The same as CSV with regulation codes (and stable English headings)."""
     buf = io.StringIO()
     out = csv.writer(buf, lineterminator="\n")
-    out.writerow(HEADERS_BY_ASSIGNEE)
+    out.writerow(headers_by_assignee(requests, Words()))
     for row in rows(requests):
         out.writerow(["" if c == "—" and i else c for i, c in enumerate(row)])
     return buf.getvalue()
@@ -53,9 +61,10 @@ def csv_by_assignee(requests: Sequence[ClosedRequest]) -> str:
 
 def html_by_assignee(requests: Sequence[ClosedRequest], title: str, name_of: NameOf) -> str:
     """The same as one self-contained HTML page."""
+    words = as_words(name_of)
     head = "".join(
         f'<th class="{"" if i < 4 else "num"}">{escape(h)}</th>'
-        for i, h in enumerate(HEADERS_BY_ASSIGNEE)
+        for i, h in enumerate(headers_by_assignee(requests, words))
     )
     body = "".join(
         "<tr>"
@@ -63,7 +72,7 @@ def html_by_assignee(requests: Sequence[ClosedRequest], title: str, name_of: Nam
             f'<td class="{"" if i < 4 else "num"}">{escape(str(c))}</td>' for i, c in enumerate(r)
         )
         + "</tr>"
-        for r in rows(requests, name_of)
+        for r in rows(requests, words)
     )
     page = (
         f'<h1>{escape(title)}</h1><p class="meta">{escape(NOTE)}</p>'

@@ -19,12 +19,14 @@ from sync.report.render_svg import (
 )
 from sync.report.render_table import (
     FLIP_HEADERS,
-    HEADERS,
     flip_rows,
+    headers,
     rows,
+    trackers_of,
     whatif_headers,
     whatif_rows,
 )
+from sync.report.words import as_words
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px;color:#222;
@@ -43,14 +45,16 @@ svg{max-width:100%;height:auto}
 _TEXT_COLUMNS = 4  # customer, priority, line, month: left-aligned
 
 
-def _table(headers: Sequence[str], body: Sequence[Sequence[str]], text_cols: int) -> str:
+def _table(
+    headers: Sequence[str], body: Sequence[Sequence[str]], text_cols: int, total: bool = True
+) -> str:
     head = "".join(
         f'<th class="{"l" if i < text_cols else ""}">{escape(h)}</th>'
         for i, h in enumerate(headers)
     )
     out = []
     for row in body:
-        cls = ' class="all"' if row and row[0] == "all" else ""
+        cls = ' class="all"' if total and row is body[-1] else ""
         cells = "".join(
             f'<td class="{"l" if i < text_cols else ""}">{escape(str(c))}</td>'
             for i, c in enumerate(row)
@@ -59,9 +63,9 @@ def _table(headers: Sequence[str], body: Sequence[Sequence[str]], text_cols: int
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(out)}</tbody></table>"
 
 
-def _document(title: str, body: str) -> str:
+def _document(title: str, body: str, lang: str = "en") -> str:
     return (
-        '<!DOCTYPE html>\n<html lang="ru"><head><meta charset="utf-8"/>'
+        f'<!DOCTYPE html>\n<html lang="{escape(lang)}"><head><meta charset="utf-8"/>'
         f"<title>{escape(title)}</title><style>{CSS}</style></head>"
         f"<body>{body}</body></html>\n"
     )
@@ -71,10 +75,12 @@ def request_block(
     result: SlaResult, calendar: BusinessCalendar, name_of: NameOf, heading: str = ""
 ) -> str:
     """A heading, one line of figures and the timeline strip of one request."""
-    status = "breached" if result.breached else "met"
+    w = as_words(name_of)
+    status = w.h("breached" if result.breached else "met")
     facts = (
         f"{name_of('priorities', result.priority.value)}, {name_of('lines', result.line.value)}"
-        f" — counted {result.elapsed_hours:.2f} h of {result.target_hours:g} h, paused "
+        f" — {w.h('counted')} {result.elapsed_hours:.2f} h {w.h('of')} "
+        f"{result.target_hours:g} h, {w.h('paused')} "
         f"{result.paused_seconds / 3600:.2f} h — {status}"
     )
     if result.breached_at:
@@ -86,26 +92,30 @@ def request_block(
 
 
 def _breached_section(requests: Sequence[ClosedRequest], name_of: NameOf) -> str:
+    w = as_words(name_of)
     late = [r for r in requests if r.breached and not r.withdrawn]
     if not late:
-        return "<h2>Breached requests</h2><p>None.</p>"
+        return f"<h2>{w.h('Breached requests')}</h2><p>{w.h('None.')}</p>"
+    several = len(trackers_of(requests)) > 1
     blocks = "".join(
         request_block(
             r.result,
             r.policy.calendar,
             name_of,
-            f"{r.key} · {r.customer} · closed {r.closed_at:%Y-%m-%d %H:%M}",
+            f"{r.tracker + ' · ' if several else ''}{r.key} · {r.customer} · "
+            f"{w.h('closed at')} {r.closed_at:%Y-%m-%d %H:%M}",
         )
         for r in late
     )
-    return f"<h2>Breached requests ({len(late)})</h2>{legend_html()}{blocks}"
+    return f"<h2>{w.h('Breached requests')} ({len(late)})</h2>{legend_html(w.h)}{blocks}"
 
 
-def _withdrawn_note(requests: Sequence[ClosedRequest]) -> str:
+def _withdrawn_note(requests: Sequence[ClosedRequest], name_of: NameOf) -> str:
     keys = [r.key for r in requests if r.withdrawn]
     if not keys:
         return ""
-    return f"<p>Withdrawn by the user, not in compliance: {escape(', '.join(keys))}.</p>"
+    note = as_words(name_of).h("Withdrawn by the user, not in compliance")
+    return f"<p>{escape(note)}: {escape(', '.join(keys))}.</p>"
 
 
 def report_html(
@@ -115,16 +125,25 @@ def report_html(
     whatif: tuple[Sequence[ClosedRequest], Sequence[Flip], tuple[str, str]] | None = None,
 ) -> str:
     """The report: chart, compliance table(s), flips (what-if), breached requests' strips."""
+    w = as_words(name_of)
+    several = len(trackers_of(requests)) > 1
+    text_cols = _TEXT_COLUMNS + several
+    note = w.h("report note")
+    if note == "report note":
+        note = (
+            "compliance = met / (met + breached), withdrawn requests excluded; "
+            "times in business hours."
+        )
     body = [f"<h1>{escape(title)}</h1>"]
     body.append(
-        f'<p class="meta">{len(requests)} requests closed in the window; compliance = met / '
-        "(met + breached), withdrawn requests excluded; times in business hours.</p>"
+        f'<p class="meta">{len(requests)} {escape(w.h("requests closed in the window"))}; '
+        f"{escape(note)}</p>"
     )
-    body.append("<h2>Compliance by priority and month</h2>")
+    body.append(f"<h2>{escape(w.h('Compliance by priority and month'))}</h2>")
     if whatif is None:
         body.append(compliance_chart_svg(requests, name_of))
-        body.append("<h2>Compliance by customer, priority, line and month</h2>")
-        body.append(_table(HEADERS, rows(requests, name_of), _TEXT_COLUMNS))
+        body.append(f"<h2>{escape(w.h('Compliance by customer, priority, line and month'))}</h2>")
+        body.append(_table(headers(requests, w), rows(requests, w), text_cols))
     else:
         other, flipped, names = whatif
         charts = "".join(
@@ -132,28 +151,33 @@ def report_html(
             for n, reqs in zip(names, (requests, other), strict=True)
         )
         body.append(f'<div class="side">{charts}</div>')
-        body.append("<h2>Compliance side by side</h2>")
+        body.append(f"<h2>{escape(w.h('Compliance side by side'))}</h2>")
         body.append(
-            _table(whatif_headers(*names), whatif_rows(requests, other, name_of), _TEXT_COLUMNS)
+            _table(
+                whatif_headers(*names, w, several),
+                whatif_rows(requests, other, w),
+                text_cols,
+            )
         )
-        body.append(f"<h2>Outcome flips ({len(flipped)})</h2>")
+        body.append(f"<h2>{escape(w.h('Outcome flips'))} ({len(flipped)})</h2>")
         body.append(
-            _table(FLIP_HEADERS, flip_rows(flipped, name_of), 4)
+            _table([w.h(h) for h in FLIP_HEADERS], flip_rows(flipped, w), 4, total=False)
             if flipped
-            else "<p>No request changes outcome.</p>"
+            else f"<p>{escape(w.h('No request changes outcome.'))}</p>"
         )
-    body.append(_withdrawn_note(requests))
+    body.append(_withdrawn_note(requests, name_of))
     body.append(_breached_section(requests, name_of))
-    return _document(title, "".join(body))
+    return _document(title, "".join(body), w.lang)
 
 
 def explain_html(result: SlaResult, calendar: BusinessCalendar, name_of: NameOf) -> str:
     """`explain --html`: one request's strip with its figures."""
-    title = f"{result.key} — SLA at {result.now.astimezone(calendar.zone):%Y-%m-%d %H:%M}"
+    w = as_words(name_of)
+    title = f"{result.key} — {w.h('SLA at')} {result.now.astimezone(calendar.zone):%Y-%m-%d %H:%M}"
     body = (
         f"<h1>{escape(title)}</h1>"
-        f'<p class="meta">policy {escape(result.policy)}, metric {escape(result.metric)}, '
-        f"state {escape(result.state.value)}</p>"
-        f"{legend_html()}{request_block(result, calendar, name_of)}"
+        f'<p class="meta">{w.h("policy")} {escape(result.policy)}, {w.h("metric")} '
+        f"{escape(result.metric)}, {w.h('state')} {escape(w('states', result.state.value))}</p>"
+        f"{legend_html(w.h)}{request_block(result, calendar, name_of)}"
     )
-    return _document(title, body)
+    return _document(title, body, w.lang)

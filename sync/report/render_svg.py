@@ -175,13 +175,14 @@ def _day_ticks(t0: datetime, t1: datetime, zone, x, y: int) -> list[str]:
     return out
 
 
-def legend_html() -> str:
-    """The colour key of the strips."""
+def legend_html(words: Callable[[str], str] | None = None) -> str:
+    """The colour key of the strips (`words`: a heading translator, e.g. `Words.h`)."""
+    say = words or (lambda text: text)
     items = "".join(
-        f'<span class="key"><i style="background:{COLOURS[k]}"></i>{escape(text)}</span>'
+        f'<span class="key"><i style="background:{COLOURS[k]}"></i>{escape(say(text))}</span>'
         for k, text in LEGEND
     )
-    return f'<p class="legend">{items}<span class="key"><b>┃</b> target</span></p>'
+    return f'<p class="legend">{items}<span class="key"><b>┃</b> {escape(say("target"))}</span></p>'
 
 
 def compliance_chart_svg(

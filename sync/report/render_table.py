@@ -1,4 +1,10 @@
-"""The compliance report as a text table or CSV, and the what-if comparison."""
+"""The compliance report as a text table or CSV, and the what-if comparison.
+
+Tables speak `words` (the regulation's language by default). Read from several trackers, the
+rows are grouped per tracker first (a `tracker` column) and the closing row says the trackers
+are combined. CSV keeps stable headers and codes, with the words in `*_label` columns beside
+them, and always has the `tracker` column.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +15,10 @@ from collections.abc import Callable, Sequence
 from sla import RequestType
 from sync.report.aggregate import ClosedRequest, Flip, GroupKey, GroupStats, group, total
 from sync.report.render_text import table
+from sync.report.words import Words, as_words
 
 NameOf = Callable[[str, str], str]
-"""`Regulation.name_of`: the regulation's word for a code (identity when not given)."""
+"""`Regulation.name_of`, or a `Words`: the word for a code (the code itself when not given)."""
 
 
 def _codes(kind: str, code: str) -> str:
@@ -72,24 +79,78 @@ def labels(key: GroupKey, name_of: NameOf = _codes) -> list[str]:
     ]
 
 
+def trackers_of(requests: Sequence[ClosedRequest]) -> list[str]:
+    """The trackers the requests were read from, in reading order."""
+    return list(dict.fromkeys(r.tracker for r in requests if r.tracker))
+
+
+def _all_label(requests: Sequence[ClosedRequest], words: Words) -> str:
+    names = trackers_of(requests)
+    if len(names) < 2:
+        return words.h("all")
+    return f"{words.h('all')} ({words.h('trackers combined')}: {' + '.join(names)})"
+
+
 def rows(requests: Sequence[ClosedRequest], name_of: NameOf = _codes) -> list[list[str]]:
-    """One row per group plus a closing 'all' row."""
-    out = [labels(k, name_of) + figures(s) for k, s in group(requests).items()]
-    out.append(["all", "", "", "", *figures(total(requests))])
+    """One row per group plus a closing 'all' row; a leading tracker column for several."""
+    words = as_words(name_of) if name_of is not _codes else None
+    several = len(trackers_of(requests)) > 1
+    out = [
+        [*([k.tracker] if several else []), *labels(k, name_of), *figures(s)]
+        for k, s in group(requests).items()
+    ]
+    closing = _all_label(requests, words) if words else "all"
+    out.append([closing, *([""] if several else []), "", "", "", *figures(total(requests))])
     return out
+
+
+def headers(requests: Sequence[ClosedRequest], words: Words) -> list[str]:
+    """The table's headings (with a tracker column when the requests come from several)."""
+    several = len(trackers_of(requests)) > 1
+    return [words.h(h) for h in (*(["tracker"] if several else []), *HEADERS)]
 
 
 def report_table(requests: Sequence[ClosedRequest], name_of: NameOf = _codes) -> str:
     """The compliance table for the terminal."""
-    return table(HEADERS, rows(requests, name_of))
+    words = as_words(name_of)
+    return table(headers(requests, words), rows(requests, words))
 
 
-def report_csv(requests: Sequence[ClosedRequest], policy: str | None = None) -> str:
-    """The compliance table as CSV with regulation codes (for spreadsheets); `policy` column."""
+CSV_HEADERS = (
+    "tracker",
+    "customer",
+    "priority",
+    "priority_label",
+    "line",
+    "line_label",
+    "month",
+    *HEADERS[4:],
+)
+
+
+def report_csv(
+    requests: Sequence[ClosedRequest], policy: str | None = None, name_of: NameOf = _codes
+) -> str:
+    """The compliance table as CSV: stable headers and codes, words in `*_label` columns."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["policy", *HEADERS] if policy else HEADERS)
-    for row in rows(requests):
+    writer.writerow(["policy", *CSV_HEADERS] if policy else CSV_HEADERS)
+    words = as_words(name_of)
+    body = [
+        [
+            k.tracker,
+            k.customer,
+            k.priority.value,
+            words("priorities", k.priority.value),
+            k.line.value,
+            words("lines", k.line.value),
+            k.month,
+            *figures(s),
+        ]
+        for k, s in group(requests).items()
+    ]
+    body.append(["", "all", "", "", "", "", "", *figures(total(requests))])
+    for row in body:
         row = ["" if c == "—" else c for c in row]  # spreadsheets want empty, not a dash
         writer.writerow([policy, *row] if policy else row)
     return buf.getvalue()
@@ -103,11 +164,14 @@ def whatif_rows(
 ) -> list[list[str]]:
     """Per group: met/judged and compliance under both policies, and the difference."""
     ours, theirs = group(base), group(other)
+    words = as_words(name_of)
+    several = len(trackers_of(base)) > 1
     out = []
-    for key in sorted(set(ours) | set(theirs)):
+    for key in sorted(set(ours) | set(theirs), key=lambda k: (k.tracker, k)):
         a, b = ours.get(key, GroupStats()), theirs.get(key, GroupStats())
-        out.append(labels(key, name_of) + _pair(a, b))
-    out.append(["all", "", "", "", *_pair(total(base), total(other))])
+        out.append([*([key.tracker] if several else []), *labels(key, name_of), *_pair(a, b)])
+    closing = _all_label(base, words)
+    out.append([closing, *([""] if several else []), "", "", "", *_pair(total(base), total(other))])
     return out
 
 
@@ -124,13 +188,17 @@ def _pair(a: GroupStats, b: GroupStats) -> list[str]:
     ]
 
 
-def whatif_headers(base_name: str, other_name: str) -> list[str]:
+def whatif_headers(
+    base_name: str, other_name: str, words: Words | None = None, several: bool = False
+) -> list[str]:
     """Headers of the side-by-side table, naming both policies."""
+    w = words or Words()
     return [
-        *WHATIF_HEADERS,
-        f"{base_name} met/n",
+        *([w.h("tracker")] if several else []),
+        *(w.h(h) for h in WHATIF_HEADERS),
+        f"{base_name} {w.h('met/n')}",
         f"{base_name} %",
-        f"{other_name} met/n",
+        f"{other_name} {w.h('met/n')}",
         f"{other_name} %",
         "Δ pp",
     ]
@@ -141,15 +209,18 @@ FLIP_HEADERS = ("key", "customer", "priority", "outcome", "counted/target h (bas
 
 def flip_rows(items: Sequence[Flip], name_of: NameOf = _codes) -> list[list[str]]:
     """One row per request whose outcome flips between the two policies."""
+    words = as_words(name_of)
     out = []
     for f in items:
         a, b = f.base.result, f.other.result
         out.append(
             [
-                f.key,
+                f"{f.base.tracker} {f.key}"
+                if len(trackers_of([x.base for x in items])) > 1
+                else f.key,
                 f.customer,
                 name_of("priorities", b.priority.value),
-                f.direction,
+                words.h(f.direction),
                 f"{a.elapsed_hours:.2f}/{a.target_hours:g} → {b.elapsed_hours:.2f}/"
                 f"{b.target_hours:g}",
             ]
@@ -165,8 +236,11 @@ def whatif_table(
     name_of: NameOf = _codes,
 ) -> str:
     """Both compliance tables side by side, then the requests whose outcome flips."""
-    head = table(whatif_headers(*names), whatif_rows(base, other, name_of))
+    words = as_words(name_of)
+    several = len(trackers_of(base)) > 1
+    heads = whatif_headers(*names, words, several)
+    head = table(heads, whatif_rows(base, other, name_of))
     if not items:
-        return f"{head}\n\nNo request changes outcome."
-    flipped = table(FLIP_HEADERS, flip_rows(items, name_of))
-    return f"{head}\n\nOutcome flips ({len(items)}):\n{flipped}"
+        return f"{head}\n\n{words.h('No request changes outcome.')}"
+    flipped = table([words.h(h) for h in FLIP_HEADERS], flip_rows(items, name_of))
+    return f"{head}\n\n{words.h('Outcome flips')} ({len(items)}):\n{flipped}"

@@ -1,4 +1,8 @@
-"""Plain-text rendering of SLA results for the terminal (tables and explanations)."""
+"""Plain-text rendering of SLA results for the terminal (tables and explanations).
+
+Values and headings come in the words of `words` (the regulation's by default, see
+`sync.report.words`); JSON keeps the codes and adds the words as `*_label` fields.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,9 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sla import BusinessCalendar, SlaResult
+from sync.report.words import Words
+
+_EN = Words()
 
 
 def fmt_time(value: datetime | None) -> str:
@@ -49,36 +56,37 @@ SLA_HEADERS = (
 )
 
 
-def sla_row(r: SlaResult) -> list[object]:
+def sla_row(r: SlaResult, words: Words = _EN) -> list[object]:
     """One row of the SLA table."""
+    yes, no = words.h("yes"), words.h("no")
     return [
         r.key,
-        r.priority.value,
-        r.line.value,
-        r.status.value,
+        words("priorities", r.priority.value),
+        words("lines", r.line.value),
+        words("statuses", r.status.value),
         f"{fmt_hours(r.elapsed_seconds)}/{fmt_hours(r.target_seconds)}",
         fmt_time(r.due_at),
-        r.state.value,
-        f"yes ({fmt_time(r.breached_at)})" if r.breached else "no",
-        "yes" if r.at_risk else "no",
+        words("states", r.state.value),
+        f"{yes} ({fmt_time(r.breached_at)})" if r.breached else no,
+        yes if r.at_risk else no,
     ]
 
 
-def sla_table(results: Iterable[SlaResult]) -> str:
+def sla_table(results: Iterable[SlaResult], words: Words = _EN) -> str:
     """The SLA table: key, priority, line, status, elapsed/target, due, state, breach, risk."""
-    return table(SLA_HEADERS, (sla_row(r) for r in results))
+    return table([words.h(h) for h in SLA_HEADERS], (sla_row(r, words) for r in results))
 
 
-def explain_text(r: SlaResult) -> str:
+def explain_text(r: SlaResult, words: Words = _EN) -> str:
     """Segments and totals that explain one result."""
     seg_rows = [
         [
             fmt_time(s.start),
             fmt_time(s.end),
-            s.status.value,
-            s.priority.value,
-            s.line.value,
-            s.clock.value,
+            words("statuses", s.status.value),
+            words("priorities", s.priority.value),
+            words("lines", s.line.value),
+            words("states", s.clock.value),
             fmt_hours(s.business_seconds),
             fmt_hours(s.counted_seconds),
         ]
@@ -91,23 +99,23 @@ def explain_text(r: SlaResult) -> str:
     head = (
         f"{r.key}  metric={r.metric}  policy={r.policy}  now={fmt_time(now)}  "
         f"(times in {zone_name(now)})\n"
-        f"priority={r.priority.value}  line={r.line.value}  "
-        f"target={fmt_hours(r.target_seconds)} h"
+        f"priority={words('priorities', r.priority.value)}  "
+        f"line={words('lines', r.line.value)}  target={fmt_hours(r.target_seconds)} h"
     )
     columns = ("from", "to", "status", "priority", "line", "clock", "business h", "counted h")
-    body = table(columns, seg_rows)
+    body = table([words.h(c) for c in columns], seg_rows)
     breached = f"yes at {fmt_time(r.breached_at)}" if r.breached else "no"
     totals = (
         f"elapsed {fmt_hours(r.elapsed_seconds)} h, paused {fmt_hours(r.paused_seconds)} h, "
-        f"remaining {fmt_hours(r.remaining_seconds)} h — state {r.state.value}, "
+        f"remaining {fmt_hours(r.remaining_seconds)} h — state {words('states', r.state.value)}, "
         f"due {fmt_time(r.due_at)}, breached {breached}, at risk {'yes' if r.at_risk else 'no'}"
         + (" — withdrawn (excluded from compliance)" if r.withdrawn else "")
     )
     return f"{head}\n{body}\n{totals}"
 
 
-def result_json(r: SlaResult) -> dict[str, object]:
-    """The `explain --json` object."""
+def result_json(r: SlaResult, words: Words = _EN) -> dict[str, object]:
+    """The `explain --json` object: stable codes, and the words beside them as `*_label`."""
 
     def iso(v: datetime | None) -> str | None:
         return v.isoformat() if v else None
@@ -118,8 +126,11 @@ def result_json(r: SlaResult) -> dict[str, object]:
         "policy": r.policy,
         "now": iso(r.now),
         "priority": r.priority.value,
+        "priority_label": words("priorities", r.priority.value),
         "line": r.line.value,
+        "line_label": words("lines", r.line.value),
         "status": r.status.value,
+        "status_label": words("statuses", r.status.value),
         "state": r.state.value,
         "target_seconds": r.target_seconds,
         "elapsed_seconds": r.elapsed_seconds,

@@ -15,6 +15,8 @@ from __future__ import annotations
 import base64
 import random
 import re
+import socket
+import ssl
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -143,6 +145,32 @@ def _may_have_been_sent(exc: requests.RequestException) -> bool:
     return not isinstance(reason, NewConnectionError | ConnectTimeoutError)
 
 
+def connect_reason(exc: BaseException) -> str:
+    """Why a connection failed, in words (never the exception's text: it may carry the URL)."""
+    seen: list[BaseException] = []
+    todo: list[object] = [exc]
+    while todo and len(seen) < 20:
+        item = todo.pop(0)
+        if not isinstance(item, BaseException) or item in seen:
+            continue
+        seen.append(item)
+        todo += [*item.args, getattr(item, "reason", None), item.__cause__, item.__context__]
+    for item in seen:
+        if isinstance(item, ConnectionRefusedError):
+            return "connection refused (is the port right, and the tracker running?)"
+        if isinstance(item, socket.gaierror):
+            return "host name not found (is the URL right?)"
+        if isinstance(item, ssl.SSLCertVerificationError):
+            return f"TLS certificate not trusted ({item.verify_message})"
+        if isinstance(item, ssl.SSLError):
+            return "TLS handshake failed (an http:// server behind an https:// URL?)"
+        if isinstance(item, requests.Timeout | socket.timeout | TimeoutError):
+            return "no answer in time (a firewall, or the wrong host?)"
+        if isinstance(item, ConnectionResetError):
+            return "the connection was reset"
+    return type(exc).__name__
+
+
 def _retry_after(response: requests.Response) -> float | None:
     value = response.headers.get("Retry-After", "").strip()
     try:
@@ -181,6 +209,7 @@ class RetryingHttp:
         self._clock = clock
         self._rng = rng
         self._log = logger or structlog.get_logger()
+        self._answered = False  # has the tracker ever answered this client?
 
     def request(
         self,
@@ -206,6 +235,7 @@ class RetryingHttp:
             response, failure, maybe_sent = self._send(method, url, params, json)
             hinted = None
             if response is not None:
+                self._answered = True
                 if self._on_response:
                     self._on_response(response.status_code)
                 status = response.status_code
@@ -227,6 +257,12 @@ class RetryingHttp:
                     status=response.status_code if response is not None else None,
                     url=shown,
                 ) from None
+            if response is None and not self._answered and attempt >= 2:
+                # Never answered, twice: a setup mistake (URL, port, TLS), not an outage to
+                # back off from for minutes.
+                raise RetriableTrackerError(
+                    f"cannot connect to {self._origin(shown)}: {failure}", url=shown
+                )
             delay = self._delay(attempt, hinted)
             elapsed = self._clock() - started
             if attempt >= self.policy.max_attempts or elapsed + delay > self.policy.max_total:
@@ -258,8 +294,18 @@ class RetryingHttp:
         try:
             return self.session.request(method, url, params=params, json=body), "", True
         except (requests.ConnectionError, requests.Timeout) as exc:
-            # Only the class name: str(exc) can carry the full URL and proxy details.
-            return None, type(exc).__name__, _may_have_been_sent(exc)
+            # Not str(exc): it can carry the full URL and proxy details.
+            return None, connect_reason(exc), _may_have_been_sent(exc)
+        except (
+            requests.exceptions.InvalidURL,
+            requests.exceptions.InvalidSchema,
+            requests.exceptions.MissingSchema,
+        ) as exc:
+            raise FatalTrackerError(
+                f"cannot use the URL {self._origin(url)}: {type(exc).__name__} "
+                "(it needs https:// or http:// and a host)",
+                url=url,
+            ) from None
         except Exception as exc:
             # pycontribs' ResilientSession raises JIRAError for non-2xx answers; its str()
             # includes request headers, so only its `.response` is used.
@@ -267,6 +313,13 @@ class RetryingHttp:
             if isinstance(response, requests.Response):
                 return response, "", True
             raise
+
+    @staticmethod
+    def _origin(shown: str) -> str:
+        """`https://host:port` of a request line ("GET https://host/rest/...")."""
+        url = shown.rpartition(" ")[2]
+        parts = urlsplit(url)
+        return f"{parts.scheme}://{parts.netloc}" if parts.netloc else url
 
     def _body(self, response: requests.Response, shown: str) -> Any:
         # Jira DC answers a failed login on some endpoints with 200 and this header; proxies

@@ -166,7 +166,7 @@ def test_report_cli_whatif_prints_both_tables_and_never_writes_to_the_tracker(
     policy = _whatif_file(tmp_path, high={"1-2": 20, "3": 30})
     args = ["--config", _config(sb, tmp_path), "report", "--since", "2026-11-01"]
     args += ["--until", "2026-11-30", "--now", sb.now.isoformat(), "--policy", str(policy)]
-    assert main(args) == 0
+    assert main([*args, "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert "regulation %" in out and "whatif %" in out
     assert "SUP-16" in out and "breached → met" in out
@@ -186,7 +186,11 @@ def test_report_cli_csv_and_html_files_for_one_customer(demo, tmp_path, capsys):
     base += ["--until", "2026-11-30", "--now", sb.now.isoformat(), "--customer", "вкусвилл"]
     assert main([*base, "--format", "csv"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[1] == "ВкусВилл,high,1-2,2026-11,3,1,1,1,50.0,15.50,16.70,0.0,1/1,0/1"
+    # Stable codes for spreadsheets, the regulation's words beside them.
+    assert lines[0].startswith("tracker,customer,priority,priority_label,line,line_label,month,")
+    assert lines[1] == (
+        ',ВкусВилл,high,Высокий,1-2,"1, 2 линии",2026-11,3,1,1,1,50.0,15.50,16.70,0.0,1/1,0/1'
+    )
     out = tmp_path / "report.html"
     assert main([*base, "--format", "html", "--out", str(out)]) == 0
     text = out.read_text(encoding="utf-8")

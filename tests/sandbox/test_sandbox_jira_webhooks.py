@@ -91,3 +91,22 @@ def test_a_dead_webhook_receiver_does_not_break_requests() -> None:
     with start_sandbox(scenario=SMALL, webhook_url="http://127.0.0.1:9/none") as sb:
         result = sb.human_change("SUP-2", {"status": "В работе"})
         assert result["history"] is not None
+
+
+def test_webhook_ids_are_never_reused_after_a_delete() -> None:
+    """Jira's webhook ids are database ids: a deleted one's id is not given out again."""
+    import requests
+
+    from sandbox import start_sandbox
+
+    with start_sandbox(scenario="demo") as sb:
+        url = f"{sb.url}/rest/webhooks/1.0/webhook"
+        made = [
+            requests.post(
+                url, json={"url": f"https://x/{i}"}, headers=sb.headers(), timeout=10
+            ).json()["self"]
+            for i in range(3)
+        ]
+        requests.delete(made[0], headers=sb.headers(), timeout=10)
+        again = requests.post(url, json={"url": "https://x/3"}, headers=sb.headers(), timeout=10)
+        assert again.json()["self"] not in made

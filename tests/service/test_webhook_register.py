@@ -32,6 +32,7 @@ def test_an_account_without_admin_rights_gets_the_manual_steps(tmp_path, status)
         app = make_app(sb, tmp_path / "state.sqlite3")
         tracker = app.runner().b.tracker
         with responses.RequestsMock(assert_all_requests_are_fired=True) as rsps:
+            rsps.add(responses.GET, f"{sb.url}/rest/webhooks/1.0/webhook", json=[])
             rsps.add(
                 responses.POST,
                 f"{sb.url}/rest/webhooks/1.0/webhook",

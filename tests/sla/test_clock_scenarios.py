@@ -287,3 +287,18 @@ def test_customer_calendar_24x7_counts_the_night():
     )
     r = compute(tl(msk(2024, 11, 22, 22)), policy, msk(2024, 11, 23, 2))
     assert r.elapsed_seconds == 4 * HOUR and r.due_at == msk(2024, 11, 23, 4)
+
+
+def test_breach_final_after_a_raise_over_the_new_target_is_final_from_the_raise():
+    # 12 h counted on low (75 h), then critical (6 h): over the new target at once.
+    changes = [
+        Change(msk(2024, 11, 21, 12), priority="critical"),
+        Change(msk(2024, 11, 21, 14), priority="low"),
+    ]
+    timeline = tl(msk(2024, 11, 20, 9), "low", changes=changes)
+    final = Policy("p", CAL, (resolution_metric(),), breach_final=True)
+    r = compute(timeline, final, msk(2024, 11, 21, 16))
+    assert r.target_seconds == 75 * HOUR and r.breached
+    assert r.breached_at == msk(2024, 11, 21, 12)
+    raised = compute(timeline, final, msk(2024, 11, 21, 13))
+    assert raised.breached and raised.breached_at == msk(2024, 11, 20, 15)

@@ -63,9 +63,11 @@ def test_a_failing_issue_is_named_and_the_exit_code_is_1(tmp_path, capsys):
     with start_sandbox(scenario="demo") as sb:
         sb.app.cat.statuses.append({"id": "20000", "name": "Ждёт релиза", "category": "undefined"})
         sb.human_change("SUP-7", {"status": "Ждёт релиза"})
-        code = main(["--config", _config(tmp_path, sb), "sync"])
+        # The pre-flight sees the unplaceable status; --ignore-check runs the pass anyway.
+        code = main(["--config", _config(tmp_path, sb), "sync", "--ignore-check"])
         err = capsys.readouterr().err
         assert code == 1
+        assert "--ignore-check: running despite 1 pre-flight error" in err
         assert "FAILED sandbox SUP-7" in err and "Ждёт релиза" in err
         assert sb.count("PUT", "/rest/api/{v}/issue/{key}") == 49
 
@@ -159,8 +161,11 @@ def test_explain_file_human_output_has_segments_and_totals(tmp_path, capsys):
         _save(sb, "SUP-7", "2", saved)
         now = sb.now.isoformat()
     assert main(["explain", "--file", str(saved), "--now", now]) == 0
+    out = capsys.readouterr().out  # in the regulation's words by default
+    assert "Уточнение" in out and "на паузе" in out and "elapsed" in out
+    assert main(["explain", "--file", str(saved), "--now", now, "--lang", "en"]) == 0
     out = capsys.readouterr().out
-    assert "clarification" in out and "paused" in out and "elapsed" in out
+    assert "Clarification" in out and "paused" in out and "Уточнение" not in out
 
 
 @pytest.mark.parametrize(

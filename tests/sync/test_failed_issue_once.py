@@ -37,10 +37,11 @@ def test_an_issue_that_fails_again_inside_the_window_is_one_failure(tmp_path, ca
         sb.app.cat.statuses.append({"id": "20000", "name": "Ждёт релиза", "category": "undefined"})
         sb.human_change("SUP-7", {"status": "Ждёт релиза"})
         cfg = _config(tmp_path, sb)
-        assert main(["--config", cfg, "sync"]) == 1
+        # The pre-flight sees the unplaceable status (issue 14): the pass runs past it on purpose.
+        assert main(["--config", cfg, "sync", "--ignore-check"]) == 1
         capsys.readouterr()
         sb.human_change("SUP-7", {"priority": "Низкий"})  # in the next pass's window too
-        assert main(["--config", cfg, "sync"]) == 1
+        assert main(["--config", cfg, "sync", "--ignore-check"]) == 1
         out, err = capsys.readouterr()
         assert err.count("FAILED jira SUP-7") == 1
         assert "failed 1" in out

@@ -55,8 +55,22 @@ def _comparable(state: dict) -> dict:
     return {k: {f: v for f, v in s.items() if f not in HOURS} for k, s in state.items()}
 
 
+@pytest.fixture(scope="module")
+def clean_state(tmp_path_factory):
+    """What one clean pass over the demo scenario leaves in the tracker (shared by the seeds)."""
+    tmp = tmp_path_factory.mktemp("clean")
+    with start_sandbox(scenario="demo") as clean:
+        cfg = _config(clean, tmp / "clean.yaml", tmp / "clean.sqlite3")
+        run = _sync(cfg)
+        _, err = run.communicate(timeout=120)
+        assert run.returncode == 0, err.decode()
+        return sla_state(clean)
+
+
 @pytest.mark.parametrize("seed", [3, 11])
-def test_pass_killed_at_a_random_point_then_restarted_equals_a_clean_run(tmp_path, seed):
+def test_pass_killed_at_a_random_point_then_restarted_equals_a_clean_run(
+    tmp_path, seed, clean_state
+):
     rnd = random.Random(seed)
     with start_sandbox(scenario="demo") as sb:
         sb.set_faults([{"kind": "latency", "method": "PUT", "delay_ms": 30}])
@@ -78,13 +92,6 @@ def test_pass_killed_at_a_random_point_then_restarted_equals_a_clean_run(tmp_pat
         _, err = restarted.communicate(timeout=120)
         assert restarted.returncode == 0, err.decode()
         killed_state = sla_state(sb)
-
-    with start_sandbox(scenario="demo") as clean:
-        cfg = _config(clean, tmp_path / "clean.yaml", tmp_path / "clean.sqlite3")
-        run = _sync(cfg)
-        _, err = run.communicate(timeout=120)
-        assert run.returncode == 0, err.decode()
-        clean_state = sla_state(clean)
 
     assert _comparable(killed_state) == _comparable(clean_state)
     for key, s in killed_state.items():

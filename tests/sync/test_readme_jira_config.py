@@ -78,7 +78,7 @@ def test_the_readme_configuration_checks_syncs_and_then_writes_nothing(
             assert code == expect, f"{args}: exit {code}\n{out}\n{err}"
             return out
 
-        assert "has no field SLA due" in run("check")
+        assert "has no field SLA due" in run("check", expect=1)  # unwritable: an error
         if mode == "cloud":
             run("check", "--create-fields")
         else:

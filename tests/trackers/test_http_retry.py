@@ -67,12 +67,29 @@ def test_500_storm_gives_up_with_retriable_error_naming_the_url():
 
 @responses.activate
 def test_connection_errors_are_retried_then_succeed():
+    responses.get(URL, json={"ok": True})  # the tracker answered once: later drops are outages
     responses.get(URL, body=requests.ConnectionError("refused"))
     responses.get(URL, body=requests.ReadTimeout("slow"))
     responses.get(URL, json={"ok": True})
     http, sleeps, _ = _http()
     assert http.request("GET", URL) == {"ok": True}
+    assert http.request("GET", URL) == {"ok": True}
     assert len(sleeps) == 2
+
+
+def test_a_first_request_that_cannot_connect_says_why_after_one_retry():
+    # A wrong port is a setup mistake, not an outage: one quick retry, no "retry later".
+    import socket
+
+    with socket.socket() as s:  # a port nothing listens on: bound, never listened
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        http, sleeps, _ = _http()
+        with pytest.raises(RetriableTrackerError) as err:
+            http.request("GET", f"http://127.0.0.1:{port}/rest/api/2/serverInfo")
+    text = str(err.value)
+    assert text.startswith(f"cannot connect to http://127.0.0.1:{port}: connection refused")
+    assert "retry later" not in text and len(sleeps) == 1
 
 
 @responses.activate

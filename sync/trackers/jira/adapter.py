@@ -83,6 +83,7 @@ class JiraTracker:
         api_token: str | None = None,
         pat: str | None = None,
         policy: RetryPolicy | None = None,
+        verify_tls: bool = True,
         **options: Any,
     ) -> JiraTracker:
         """Build the client: Cloud e-mail + API token (basic auth) or Data Center PAT (bearer)."""
@@ -98,6 +99,7 @@ class JiraTracker:
         # logging=False: the library's debug dumps include request headers.
         client = JIRA(
             server,
+            options={"verify": verify_tls},  # False: a self-signed Data Center certificate
             **auth,
             max_retries=0,
             get_server_info=False,
@@ -213,9 +215,17 @@ class JiraTracker:
         options_api.add_cloud_options(self._http, self._url, field_id, name, values)
 
     def register_webhook(self, name: str, url: str, scope: str, secret: str | None) -> str:
-        """Create the admin webhook (`UnsupportedError` with manual steps without Administer)."""
+        """Create the admin webhook, replacing one to the same URL (`UnsupportedError` with
+        manual steps without Administer)."""
         return register_webhook(
-            self._http, self._url, name=name, url=url, scope=scope, secret=secret
+            self._http,
+            self._url,
+            name=name,
+            url=url,
+            scope=scope,
+            secret=secret,
+            # Only an http:// URL needs to know (serverInfo is read once, lazily).
+            cloud=not url.lower().startswith("https://") and self.is_cloud,
         )
 
     def silent_writes(self) -> SilentWrites:

@@ -30,6 +30,7 @@ def connect(cfg: TrackerSettings, policy: RetryPolicy, on_response: Any = None) 
         deployment=_DEPLOYMENTS[cfg.deployment],
         on_response=on_response,
         page_size=cfg.page_size,
+        verify_tls=cfg.verify_tls,
     )
 
 
@@ -52,6 +53,21 @@ def sandbox_settings(sb: Any) -> dict[str, Any]:
     return {"url": sb.url, "pat": sb.token, "scope": "project = SUP"}
 
 
+def init_secret(email: str | None) -> tuple[str, str]:
+    """`init`: Cloud reads an API token (with the e-mail), Data Center a personal access token."""
+    return ("token", "JIRA_API_TOKEN") if email else ("pat", "JIRA_PAT")
+
+
+def init_command(sb: Any) -> str:
+    """The `sla-sync init` line that reads a running sandbox Jira (its token is public)."""
+    if sb.mode == "cloud":
+        return (
+            f"JIRA_API_TOKEN={sb.token} sla-sync init jira {sb.url} --email {sb.email} "
+            "--scope 'project = SUP'"
+        )
+    return f"JIRA_PAT={sb.token} sla-sync init jira {sb.url} --scope 'project = SUP'"
+
+
 JIRA = register(
     TrackerKind(
         name="jira",
@@ -62,7 +78,9 @@ JIRA = register(
         credentials_problem=credentials_problem,
         read_issue_file=raw_from_saved,
         webhook=INTAKE,
-        sandbox=SandboxLink(sandbox_settings, modes=("cloud", "datacenter")),
+        sandbox=SandboxLink(sandbox_settings, ("cloud", "datacenter"), init_command),
+        init_secret=init_secret,
+        example_scope="project = SUP",
         issue_url=issue_url,
     )
 )

@@ -4,6 +4,12 @@ Admin webhooks: `POST /rest/webhooks/1.0/webhook` with name, url, events, a JQL 
 `issue-related-events-section` and, for signed deliveries, a `secret` (Jira then sends
 `X-Hub-Signature: sha256=<HMAC of the body>`). Needs the Administer Jira permission.
 https://developer.atlassian.com/cloud/jira/platform/webhooks/#registering-a-webhook-using-the-jira-rest-api--other-integrations-
+
+Registering is idempotent: webhooks already pointing at the same URL (`GET` of the same
+resource lists them) are deleted once the new one exists, so running it twice leaves one
+webhook, with the current scope and secret (Jira never returns a secret, so an existing
+webhook cannot be checked for it and is replaced instead). Jira Cloud only delivers to HTTPS:
+https://developer.atlassian.com/cloud/jira/platform/deprecation-notice-registering-webhooks-with-non-secure-urls
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sync.errors import FatalTrackerError, UnsupportedError
+from sync.errors import FatalTrackerError, UnsupportedError, UsageError
 from sync.trackers.http import RetryingHttp
 
 EVENTS = ("jira:issue_created", "jira:issue_updated")
@@ -57,11 +63,23 @@ def register_webhook(
     url: str,
     scope: str,
     secret: str | None,
+    cloud: bool = False,
 ) -> str:
-    """Create the admin webhook; `UnsupportedError` with manual steps on 403/404."""
+    """Create the admin webhook, then drop older ones to the same URL; `UnsupportedError` with
+    manual steps on 403/404."""
+    if cloud and not url.lower().startswith("https://"):
+        raise UsageError(
+            "url", f"{url!r}: Jira Cloud delivers webhooks to https:// URLs only (put TLS in front)"
+        )
     body = webhook_body(name, url, scope, secret)
+    endpoint = rest_url("webhooks/1.0/webhook")
     try:
-        created = http.request("POST", rest_url("webhooks/1.0/webhook"), json=body) or {}
+        older = [
+            str(h.get("self") or "")
+            for h in http.request("GET", endpoint) or ()
+            if isinstance(h, dict) and str(h.get("url", "")).rstrip("/") == url.rstrip("/")
+        ]
+        created = http.request("POST", endpoint, json=body) or {}
     except FatalTrackerError as exc:
         if exc.status in (403, 404):
             raise UnsupportedError(
@@ -70,4 +88,8 @@ def register_webhook(
                 status=exc.status,
             ) from None
         raise
-    return str(created.get("self") or created.get("name") or name)
+    new = str(created.get("self") or created.get("name") or name)
+    for old in older:
+        if old and old != new:
+            http.request("DELETE", old)
+    return new

@@ -58,6 +58,11 @@ def sandbox_settings(sb: Any) -> dict[str, Any]:
     return {"url": sb.url, "token": sb.token, "scope": "project: SUP"}
 
 
+def init_command(sb: Any) -> str:
+    """The `sla-sync init` line that reads a running sandbox YouTrack (its token is public)."""
+    return f"YOUTRACK_TOKEN={sb.token} sla-sync init youtrack {sb.url} --scope 'project: SUP'"
+
+
 YOUTRACK = register(
     TrackerKind(
         name="youtrack",
@@ -68,7 +73,9 @@ YOUTRACK = register(
         credentials_problem=credentials_problem,
         read_issue_file=raw_from_export,
         webhook=INTAKE,
-        sandbox=SandboxLink(sandbox_settings, modes=("server", "cloud")),
+        sandbox=SandboxLink(sandbox_settings, ("server", "cloud"), init_command),
+        init_secret=lambda email: ("token", "YOUTRACK_TOKEN"),
+        example_scope="project: SUP",
         issue_url=issue_url,
     )
 )
