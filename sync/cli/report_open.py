@@ -101,7 +101,7 @@ def assignee_report(
     if fmt == "html":
         return html_by_assignee(mine, title, words)
     if fmt == "csv":
-        return csv_by_assignee(mine)
+        return csv_by_assignee(mine, words)
     return f"{title}\n{table_by_assignee(mine, words)}"
 
 

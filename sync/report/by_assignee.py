@@ -6,15 +6,13 @@ request was assigned to when it was read; requests nobody was assigned to form t
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from html import escape
 
 from sync.report.aggregate import ClosedRequest
 from sync.report.render_live import document
-from sync.report.render_table import headers, rows
+from sync.report.render_table import headers, report_csv, rows
 from sync.report.render_text import table
 from sync.report.words import Words, as_words
 
@@ -49,14 +47,13 @@ def table_by_assignee(requests: Sequence[ClosedRequest], name_of: NameOf) -> str
     return table(headers_by_assignee(requests, words), rows(requests, words))
 
 
-def csv_by_assignee(requests: Sequence[ClosedRequest]) -> str:
-    """The same as CSV with regulation codes (and stable English headings)."""
-    buf = io.StringIO()
-    out = csv.writer(buf, lineterminator="\n")
-    out.writerow(headers_by_assignee(requests, Words()))
-    for row in rows(requests):
-        out.writerow(["" if c == "—" and i else c for i, c in enumerate(row)])
-    return buf.getvalue()
+def csv_by_assignee(requests: Sequence[ClosedRequest], name_of: NameOf | None = None) -> str:
+    """The same as the customer report's CSV (codes, `*_label` words), `assignee` for
+    `customer`."""
+    text = report_csv(requests, name_of=name_of) if name_of else report_csv(requests)
+    head, _, body = text.partition("\n")
+    cells = ["assignee" if c == "customer" else c for c in head.split(",")]
+    return ",".join(cells) + "\n" + body
 
 
 def html_by_assignee(requests: Sequence[ClosedRequest], title: str, name_of: NameOf) -> str:
