@@ -9,6 +9,7 @@ The pass records one row per issue it applied (`record_snapshot`, called from
 
 from __future__ import annotations
 
+import time
 import weakref
 from collections.abc import Collection
 from pathlib import Path
@@ -99,6 +100,8 @@ class SqliteLiveStore:
                     continue
                 for statement in step:
                     db.execute(statement)
+                if number == 1:
+                    _ask_for_backfill(db)
                 db.execute("INSERT INTO live_schema VALUES (?)", (number,))
 
     def close(self) -> None:
@@ -158,6 +161,26 @@ class SqliteLiveStore:
             tracker, key, tracker, key,
         )  # fmt: skip
         return found is not None
+
+
+# Closures of this month and the last are what the page shows: recheck what was recorded then.
+_BACKFILL_DAYS = 62
+
+
+def _ask_for_backfill(db: Any) -> None:
+    """A state file from before the read model: mark its open requests (and those recorded in
+    the last two months) due for a check, so the next sweep — `run`'s, or the one `sync` runs
+    after its pass — recomputes them and records their rows. Without this, a request nobody
+    touches (one waiting in clarification) would stay off the page: the pass skips an issue
+    whose version it has processed until something about it is due."""
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if "issues" not in tables:
+        return
+    since_us = int((time.time() - _BACKFILL_DAYS * 86_400) * 1_000_000)
+    db.execute(
+        "UPDATE issues SET check_us = 0 WHERE state IN ('running', 'paused') OR recorded_us >= ?",
+        (since_us,),
+    )
 
 
 def row_key(row: Snapshot) -> tuple[str, str]:

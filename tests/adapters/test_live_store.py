@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 
 from sync.adapters.live_store import SqliteLiveStore
 from sync.adapters.store import StateStore
@@ -62,3 +63,26 @@ def test_the_read_model_lives_beside_the_state_store_and_survives_a_reopen(tmp_p
     assert db.execute("SELECT version FROM live_schema").fetchall() == [(1,)]
     tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"live_open", "live_closed", "issues", "cursors"} <= tables
+
+
+def test_a_state_file_from_before_the_read_model_asks_the_sweep_to_fill_it(tmp_path):
+    path = tmp_path / "state.sqlite3"
+    store = StateStore(path)
+    now_us = int(time.time() * 1_000_000)
+    day = 86_400 * 1_000_000
+    rows = {
+        "SUP-1": ("running", now_us - 3 * day),
+        "SUP-2": ("paused", now_us - 300 * day),  # waiting for the user for months: still open
+        "SUP-3": ("stopped", now_us - 5 * day),  # closed lately: this or last month's figures
+        "SUP-4": ("stopped", now_us - 100 * day),  # closed long ago: not on the page
+    }
+    for key, (state, recorded) in rows.items():
+        store.record_issue("jira", key, seen_updated_us=1, check_us=None, state=state,
+                           breached=False, due_us=None, recorded_us=recorded)  # fmt: skip
+    assert store.due_for_check("jira", now_us) == []
+    SqliteLiveStore(path)  # the first open of the read model
+    assert sorted(store.due_for_check("jira", now_us)) == ["SUP-1", "SUP-2", "SUP-3"]
+    store.record_issue("jira", "SUP-1", seen_updated_us=1, check_us=None, state="running",
+                       breached=False, due_us=None, recorded_us=now_us)  # fmt: skip
+    SqliteLiveStore(path)  # opened again: nothing is asked twice
+    assert sorted(store.due_for_check("jira", now_us)) == ["SUP-2", "SUP-3"]

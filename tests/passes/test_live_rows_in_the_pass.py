@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from sla.instant import to_us
 from sync.adapters.live_store import SqliteLiveStore
+from sync.composition import App
 from tests.helpers import msk
 
 
@@ -47,3 +50,28 @@ def test_a_dry_run_records_nothing(world):
     world.tracker.add("M-1", msk(2026, 11, 16, 9), priority="P1")
     world.runner().sync_since(dry_run=True)
     assert live(world).open_requests() == []
+
+
+def test_after_an_upgrade_the_sweep_records_requests_nobody_touches(world):
+    t = world.tracker
+    t.add("M-1", msk(2026, 11, 16, 9), priority="P3")
+    t.change("M-1", msk(2026, 11, 16, 9, 30), status="Ask")  # waiting for the user: no check
+    world.runner().sync_since()
+    world.at(msk(2026, 11, 16, 10, 1))
+    world.runner().sync_since()  # our own write, seen: from now on the issue is untouched
+    world.app.close()
+    # The state file as an earlier version left it: no read model yet. A new process:
+    path = world.app.settings.state_path
+    db = sqlite3.connect(path)
+    db.executescript("DROP TABLE live_open; DROP TABLE live_closed; DROP TABLE live_schema;")
+    db.close()
+    world.at(msk(2026, 11, 16, 11))
+    app = App(world.app.settings, clock=lambda: world.clock[0])
+    try:
+        runner = app.runner()
+        assert runner.sync_since().issues[0].outcome == "duplicate"  # nothing changed
+        assert live(world).open_requests() == []  # the read model appears, empty
+        runner.sweep()
+        assert [r.key for r in live(world).open_requests()] == ["M-1"]
+    finally:
+        app.close()
