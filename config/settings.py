@@ -10,6 +10,7 @@ the code reads the environment.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -34,6 +35,11 @@ from pydantic_settings import (
 
 from config.secrets import describe_value, has_userinfo, secret_values
 from sla import ConfigError
+
+# `pbkdf2_sha256$<iterations>$<salt>$<digest>` (salt and digest URL-safe base64).
+_PASSWORD_HASH = re.compile(
+    r"pbkdf2_sha256\$[1-9][0-9]{0,8}\$[A-Za-z0-9_-]{8,}=*\$[A-Za-z0-9_-]{16,}=*"
+)
 
 
 class _Strict(BaseModel):
@@ -115,6 +121,37 @@ class ServiceSettings(_Strict):
     channel_timeout_seconds: float = Field(default=30, gt=0)
     # A webhook for an issue is checked against the scope query; a yes is trusted this long.
     scope_cache_seconds: float = Field(default=600, ge=0)
+    # The live view (/live) shows customer data: it is served only when one of these is set.
+    # A bearer token (also taken as the password of HTTP Basic, any user name), and/or users
+    # with password hashes made by `python -m sync.service.live_auth`.
+    live_view_token: SecretStr | None = None
+    live_view_users: dict[str, SecretStr] = Field(default_factory=dict)
+    live_view_refresh_seconds: int = Field(default=60, ge=5, le=3600)  # the page reloads
+
+    @field_validator("live_view_token")
+    @classmethod
+    def _long_enough(cls, token: SecretStr | None) -> SecretStr | None:
+        if token is not None and len(token.get_secret_value()) < 16:
+            raise ValueError("a token of at least 16 characters (e.g. `openssl rand -hex 24`)")
+        return token
+
+    @field_validator("live_view_users")
+    @classmethod
+    def _hashed(cls, users: dict[str, SecretStr]) -> dict[str, SecretStr]:
+        for name, value in users.items():
+            if ":" in name or not name.strip():
+                raise ValueError(f"user names without ':' ({name!r} is not one)")
+            if not _PASSWORD_HASH.fullmatch(value.get_secret_value()):
+                raise ValueError(
+                    f"a password hash for {name!r} made by `python -m sync.service.live_auth` "
+                    "(pbkdf2_sha256$…), not the password itself"
+                )
+        return users
+
+    @property
+    def live_view_on(self) -> bool:
+        """Whether /live is served (a credential is configured)."""
+        return self.live_view_token is not None or bool(self.live_view_users)
 
     def secrets(self) -> tuple[str, ...]:
         """Every secret value, for redaction."""

@@ -90,6 +90,9 @@ class TrackerKind:
     # the e-mail (or None); and a scope to start from when none is given.
     init_secret: Callable[[str | None], tuple[str, str]] = lambda email: ("token", "TOKEN")
     example_scope: str = ""
+    # (base URL, issue key) -> the issue's page in the tracker's web UI, for links people
+    # follow (the live view, `report --open`); None: the kind has no such page.
+    issue_url: Callable[[str, str], str] | None = None
 
 
 def register(kind: TrackerKind) -> TrackerKind:

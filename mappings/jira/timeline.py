@@ -20,7 +20,7 @@ from mappings.errors import (
     registration_time,
 )
 from mappings.jira.history import history_order
-from mappings.port import CATEGORY_STATUS, MappedIssue, Vocabulary
+from mappings.port import CATEGORY_STATUS, MappedIssue, Person, Vocabulary
 from mappings.profile import (
     CatalogLike,
     FieldCatalog,
@@ -47,6 +47,7 @@ SYSTEM_FIELDS = (
     "updated",
     "labels",
     "reporter",
+    "assignee",
 )
 SYSTEM_TRACKED = ("status", "priority", "resolution")
 
@@ -129,6 +130,7 @@ class _IssueMapper:
             self._email(),
             current={fid: fields.get(fid) for fid in written},
             labels=tuple(fields.get("labels") or ()),
+            assignee=person(fields.get("assignee")),
             holes=start.holes,
         )
 
@@ -248,6 +250,22 @@ class _IssueMapper:
 
 def _ref(item: Mapping[str, Any], side: str) -> Ref:
     return item.get(side), item.get(f"{side}String")
+
+
+def person(user: object) -> Person | None:
+    """A Jira user object (`fields.assignee`) as a Person; None when unassigned.
+
+    Cloud identifies users by `accountId` (user names are gone since the GDPR changes), Data
+    Center by `name`; `displayName` is what people read, `emailAddress` may be hidden.
+    https://developer.atlassian.com/cloud/jira/platform/rest/v2/api-group-users/
+    """
+    if not isinstance(user, Mapping):
+        return None
+    ref = next((str(user[k]) for k in ("accountId", "name", "key") if user.get(k)), None)
+    shown = user.get("displayName") or ref
+    if shown is None:
+        return None
+    return Person(ref, str(shown), option_value(user.get("emailAddress")))
 
 
 def id_and_name(obj: object) -> Ref:

@@ -19,7 +19,7 @@ def required_field_ids(profile: Profile, catalog: CatalogLike) -> list[str]:
     """
     cat = as_catalog(catalog)
     sf = SystemFields()
-    names = [*sf.state, *sf.priority, *sf.resolution, *sf.type]
+    names = [*sf.state, *sf.priority, *sf.resolution, *sf.type, *sf.assignee]
     found = [m.name for n in names for m in cat.matches(n)]
     found += [d.name for d in resolve_fields(profile, cat).by_key.values()]
     return list(dict.fromkeys(found))

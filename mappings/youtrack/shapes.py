@@ -29,6 +29,7 @@ class SystemFields:
     priority: tuple[str, ...] = ("Priority", "Приоритет")
     resolution: tuple[str, ...] = ("Резолюция", "Resolution")
     type: tuple[str, ...] = ("Type", "Тип")
+    assignee: tuple[str, ...] = ("Assignee", "Исполнитель")
 
 
 def custom_fields(issue_fields: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:

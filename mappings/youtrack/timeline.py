@@ -22,7 +22,7 @@ from mappings.errors import (
     not_mapped,
     registration_time,
 )
-from mappings.port import MappedIssue, Vocabulary
+from mappings.port import MappedIssue, Person, Vocabulary
 from mappings.profile import CatalogLike, FieldCatalog, Profile, resolve_fields
 from mappings.raw import RawIssue
 from mappings.replay import Move, MoveGroup, replay
@@ -91,6 +91,7 @@ class _Mapper:
             self.tracked[norm_key(line.name)] = "line"
         self.names = {w: [n for n, k in self.tracked.items() if k == w] for w in _KEYS}
         self.type_names = [norm_key(n) for n in sf.type]
+        self.assignee_names = [norm_key(n) for n in sf.assignee]
 
     def now(self, which: str) -> Any:
         """The current raw value of a tracked field (None when the issue lacks the field)."""
@@ -144,6 +145,7 @@ class _Mapper:
             self._email(),
             current={d.id: self._value_of(d.name) for d in written},
             labels=tuple(str(t.get("name")) for t in fields.get("tags") or () if t.get("name")),
+            assignee=self._assignee(),
             holes=start.holes,
         )
 
@@ -235,6 +237,19 @@ class _Mapper:
     def _type(self) -> str | None:
         cf = next((self.current[n] for n in self.type_names if n in self.current), None)
         return option_value(field_value(cf.get("value"))) if cf else None
+
+    def _assignee(self) -> Person | None:
+        """The Assignee user field (`SingleUserIssueCustomField`, value a `User`: login,
+        fullName, email; https://www.jetbrains.com/help/youtrack/devportal/api-entity-User.html)."""
+        cf = next((self.current[n] for n in self.assignee_names if n in self.current), None)
+        user = cf.get("value") if cf else None
+        if isinstance(user, list | tuple):  # a multi-user field: the first one
+            user = user[0] if user else None
+        if not isinstance(user, Mapping) or not (user.get("login") or user.get("name")):
+            return None
+        login = option_value(user.get("login"))
+        shown = user.get("fullName") or user.get("name") or login
+        return Person(login, str(shown), option_value(user.get("email")))
 
     def _email(self) -> str | None:
         value = self._field("requester_email")

@@ -18,6 +18,7 @@ from sync.binding import Binding
 from sync.cli.common import err, load, now_of, regulation_of, words_of
 from sync.cli.dates import accepted_forms, parse_when
 from sync.cli.progress import Progress, count_reads
+from sync.cli.report_open import add_open_arguments, assignee_report, run_open_report
 from sync.composition import App, pick_trackers
 from sync.errors import EXIT_FAILED, EXIT_OK, UsageError
 from sync.report.aggregate import ClosedRequest, closed_requests, flips
@@ -40,8 +41,8 @@ def add_parser(sub: argparse._SubParsersAction, parents: list) -> None:
 
 def add_report_arguments(p: argparse.ArgumentParser) -> None:
     """The options of `sla-sync report`."""
-    p.add_argument("--since", required=True, help="first day (YYYY-MM-DD) or a time")
-    p.add_argument("--until", required=True, help="last day, inclusive, or a time (exclusive)")
+    p.add_argument("--since", help="first day (YYYY-MM-DD) or a time (not with --open)")
+    p.add_argument("--until", help="last day, inclusive, or a time (exclusive; not with --open)")
     p.add_argument("--tracker", help="configured tracker name (default: all, grouped per tracker)")
     p.add_argument("--customer", help="only this customer (case-insensitive)")
     p.add_argument("--format", choices=["table", "csv", "html"], default="table")
@@ -50,12 +51,15 @@ def add_report_arguments(p: argparse.ArgumentParser) -> None:
         "--policy", help="what-if: a regulation file with only what differs (side by side)"
     )
     p.add_argument("--now", help="a date or time (default: now)")
+    add_open_arguments(p)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Compliance report of the requests closed in a window (read-only; what-if with --policy)."""
     settings = load(args)
     regulation = regulation_of(args, settings)
+    if args.open:
+        return run_open_report(args, settings, regulation, now_of(args, regulation))
     return run_report(args, settings, now_of(args, regulation))
 
 
@@ -71,6 +75,10 @@ def run_report(
     bindings: list[Binding] | None = None,
 ) -> int:
     """Collect, aggregate and render; never writes to the tracker."""
+    if not (args.since and args.until):
+        raise UsageError("--since/--until", "both are needed (or --open for the open requests)")
+    if getattr(args, "group", "customer") == "assignee" and args.policy:
+        raise UsageError("--group assignee", "not with --policy (a what-if is per customer)")
     regulation = load_regulation(getattr(args, "regulation", None) or settings.regulation)
     words = words_of(args, regulation)
     default = regulation.policies.default
@@ -89,6 +97,7 @@ def run_report(
     base: list[ClosedRequest] = []
     other: list[ClosedRequest] = []
     failed: list[tuple[str, str]] = []
+    assignees: dict[tuple[str, str], str | None] = {}
     with Progress("reading") as progress:
         for b in bindings:
             progress.start(b.name)
@@ -96,6 +105,7 @@ def run_report(
             got = collect([b], since, until)
             failed += [(f"{b.name} {k}", reason) for k, reason in got.failed]
             tag = b.name if len(bindings) > 1 else ""
+            assignees.update({(tag, k): who for k, who in got.assignees.items()})
             base += closed_requests(
                 got.timelines, regulation.policies, since, until, args.customer, tag
             )
@@ -105,7 +115,13 @@ def run_report(
                 )
     for key, reason in failed:
         err(f"skipped {key}: {reason}")
-    text = _render(args, regulation, other_reg, base, other, since, until, words)
+    if getattr(args, "group", "customer") == "assignee":
+        title = (
+            f"{words.h('SLA compliance, closed')} {since:%Y-%m-%d %H:%M} – {until:%Y-%m-%d %H:%M}"
+        )
+        text = assignee_report(base, assignees, words, title, args.format)
+    else:
+        text = _render(args, regulation, other_reg, base, other, since, until, words)
     _emit(text, args.out)
     return EXIT_FAILED if failed else EXIT_OK
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sync.adapters.live_store import record_snapshot
 from sync.errors import SkippableIssueError
 from sync.passes.decide import BREACH_COMMENT, Plan
 from sync.passes.deliver import Effects, deliver, post_comment_once
@@ -31,6 +32,7 @@ def apply(fx: Effects, p: Plan) -> tuple[str, bool]:
         hours_written_us=p.hours_written_us,
         recorded_us=fx.now_us(),
     )
+    record_snapshot(fx.store, p.snapshot)  # the live view's read model (same file)
     if delivery.problems:  # after record_issue: the failure makes the next pass retry
         raise SkippableIssueError(p.key, "; ".join(delivery.problems))
     if c or commented or delivery.sent:

@@ -24,6 +24,7 @@ from sync.binding import Binding
 from sync.passes import escalations, notices
 from sync.passes.escalations import EscalationRules
 from sync.passes.notices import NoticeRules
+from sync.report.snapshot import Snapshot, snapshot_of
 
 __all__ = [
     "BREACH_COMMENT",
@@ -90,6 +91,7 @@ class Plan:
     due_us: int | None = None
     check_us: int | None = None
     hours_written_us: int | None = None
+    snapshot: Snapshot | None = None  # the live view's row (a few numbers, not the result)
 
 
 def evaluate(raw: RawIssue, b: Binding, regulation: Regulation, now: datetime) -> Evaluation:
@@ -191,6 +193,7 @@ def decide(
     # The sweep recomputes at the next escalation point too, so a rule fires within one sweep.
     if upcoming:
         p.check_us = min([*upcoming, *([p.check_us] if p.check_us is not None else [])])
+    p.snapshot = snapshot_of(b.name, ev.mapped, result)
     p.result = result if keep_result else None
     return p
 

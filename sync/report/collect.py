@@ -21,6 +21,7 @@ class Collected:
 
     timelines: list[Timeline] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (key, reason)
+    assignees: dict[str, str | None] = field(default_factory=dict)  # key -> assignee's name
 
 
 def collect(bindings: Iterable[Binding], since: datetime, until: datetime) -> Collected:
@@ -46,4 +47,5 @@ def collect(bindings: Iterable[Binding], since: datetime, until: datetime) -> Co
                     out.failed.append((raw.key, str(exc)))
                     continue
                 out.timelines.append(mapped.timeline)
+                out.assignees[raw.key] = mapped.assignee.name if mapped.assignee else None
     return out

@@ -92,10 +92,19 @@ def _pieces(result: SlaResult, calendar: BusinessCalendar, over_at: datetime | N
 
 
 def timeline_strip_svg(
-    result: SlaResult, calendar: BusinessCalendar, width: int = 760, name_of: NameOf | None = None
+    result: SlaResult,
+    calendar: BusinessCalendar,
+    width: int = 760,
+    name_of: NameOf | None = None,
+    say: Callable[[str], str] | None = None,
 ) -> str:
-    """One request's history as a strip: counted, paused, closed and non-working time."""
+    """One request's history as a strip: counted, paused, closed and non-working time.
+
+    `say` puts the strip's own words ("target", "h", "not reached", the kinds of time) in
+    another language; English when not given.
+    """
     name_of = name_of or (lambda kind, code: code)
+    say = say or (lambda text: text)
     marker, reached = target_marker(result, calendar)
     zone = calendar.zone
     t0 = result.segments[0].start
@@ -111,7 +120,7 @@ def timeline_strip_svg(
     for s, e, kind, seg in _pieces(result, calendar, result.breached_at):
         tip = (
             f"{s.astimezone(zone):%d.%m %H:%M}–{e.astimezone(zone):%d.%m %H:%M} "
-            f"{name_of('statuses', seg.status.value)}: {kind}"
+            f"{name_of('statuses', seg.status.value)}: {say(kind)}"
         )
         parts.append(
             f'<rect x="{x(s):.2f}" y="{top}" width="{max(x(e) - x(s), 0.5):.2f}" '
@@ -120,7 +129,8 @@ def timeline_strip_svg(
         )
     parts += _day_ticks(t0, t1, zone, x, top + bar)
     mx = x(marker)
-    label = f"target {result.target_hours:g} h" + ("" if reached else " (not reached)")
+    label = f"{say('target')} {result.target_hours:g} {say('h')}"
+    label += "" if reached else f" ({say('not reached')})"
     anchor = "end" if mx > width * 0.75 else "start"
     dash = "" if reached else ' stroke-dasharray="4 3"'
     dx = -4 if anchor == "end" else 4
@@ -132,8 +142,9 @@ def timeline_strip_svg(
     )
     height = top + bar + 22
     title = (
-        f"{result.key}: counted {result.elapsed_hours:.2f} h of {result.target_hours:g} h, "
-        f"paused {result.paused_seconds / 3600:.2f} h"
+        f"{result.key}: {say('counted')} {result.elapsed_hours:.2f} {say('h')} {say('of')} "
+        f"{result.target_hours:g} {say('h')}, {say('paused')} {result.paused_seconds / 3600:.2f} "
+        f"{say('h')}"
     )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="strip" viewBox="0 0 {width} {height}" '

@@ -47,6 +47,7 @@ HEADINGS: Mapping[str, Mapping[str, str]] = {
         "key": "заявка",
         "tracker": "трекер",
         "customer": "заказчик",
+        "assignee": "исполнитель",
         "priority": "приоритет",
         "line": "линия",
         "month": "месяц",

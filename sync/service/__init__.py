@@ -30,6 +30,7 @@ from sync.adapters.queue import EventQueue
 from sync.composition import App, _utc_now
 from sync.errors import ListenError
 from sync.service.commands import Command, RecomputeIssue, Service, Sweep, SyncSince
+from sync.service.live import LiveView
 from sync.service.metrics import Metrics
 from sync.service.scheduler import Scheduler
 from sync.service.worker import Worker
@@ -82,7 +83,8 @@ class Runtime:
         self.queue = EventQueue(settings.state_path)
         self.metrics.watch_store(settings.state_path, self.service.trackers)
         self.metrics.watch_queue(self.queue.depth)
-        self.wsgi = WebhookApp(self.service, self.queue, self.metrics, s)
+        self.live = LiveView(settings, self.app.regulation, clock, self.service.monotonic)
+        self.wsgi = WebhookApp(self.service, self.queue, self.metrics, s, self.live)
         self.worker = Worker(
             self.queue, self.service.handle, s.coalesce_seconds, s.seen_ids_hours * 3600
         )
@@ -119,7 +121,17 @@ class Runtime:
                     signal.signal(sig, stop)
                 self.worker.start()
                 self.scheduler.start()
-                self.log.info("service.listening", url=url, trackers=self.service.trackers())
+                self.log.info(
+                    "service.listening", url=url, trackers=self.service.trackers(),
+                    live_view=self.live.on,
+                )  # fmt: skip
+                if self.live.on and not _loopback(self.settings.host):
+                    # Customer data and credentials over plain HTTP: TLS belongs in front.
+                    self.log.warning(
+                        "live_view.exposed", host=self.settings.host,
+                        detail="the live view is served beyond this machine over plain HTTP; "
+                        "put a TLS proxy in front",
+                    )  # fmt: skip
                 print(f"sla-sync: listening on {url}", file=out, flush=True)
                 self._loop(server)
             finally:
@@ -199,6 +211,7 @@ class Runtime:
         )  # fmt: skip
         if worker_done and scheduler_done:
             self.queue.close()
+            self.live.close()
             self.app.close()
 
     def _depth(self) -> int | None:
@@ -206,6 +219,11 @@ class Runtime:
             return self.queue.depth()
         except Exception:
             return None
+
+
+def _loopback(host: str) -> bool:
+    """Whether `host` only listens on this machine."""
+    return host in ("localhost", "::1") or host.startswith("127.")
 
 
 def _close(server: Any) -> None:

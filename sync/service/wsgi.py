@@ -1,9 +1,10 @@
-"""The service's WSGI app: signed webhooks into the durable queue, /healthz and /metrics.
+"""The service's WSGI app: signed webhooks into the durable queue, /healthz, /metrics, /live.
 
 Order of checks for a webhook: route, size (413), signature over the raw body (401), JSON and
 shape (400), scope (200 "ignored" for an issue known to be outside it), de-duplication by
 delivery id (200 "duplicate"), queue commit, then 202. Nothing is parsed before the signature
 is verified, and no request can raise out of `__call__`. /healthz also reports the state store.
+/live (the live view, `sync.service.live`) is 404 unless a credential is configured.
 """
 
 from __future__ import annotations
@@ -42,18 +43,32 @@ class Routes(Protocol):
     def store_problem(self) -> str | None: ...
 
 
-_REASONS = {200: "OK", 202: "Accepted", 400: "Bad Request", 401: "Unauthorized",
-            404: "Not Found", 405: "Method Not Allowed", 413: "Payload Too Large",
-            503: "Service Unavailable"}  # fmt: skip
+_REASONS = {200: "OK", 202: "Accepted", 301: "Moved Permanently", 400: "Bad Request",
+            401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed",
+            413: "Payload Too Large", 502: "Bad Gateway", 503: "Service Unavailable"}  # fmt: skip
+
+
+class LiveRoutes(Protocol):
+    """The live view (`sync.service.live.LiveView`): status, type, body, extra headers."""
+
+    def handle(
+        self, method: str, raw_path: str, environ: Environ
+    ) -> tuple[int, str, bytes, list[tuple[str, str]]]: ...
 
 
 class WebhookApp:
     """The WSGI callable served by waitress (and called directly by tests)."""
 
     def __init__(
-        self, routes: Routes, queue: EventQueue, metrics: Metrics, settings: ServiceSettings
+        self,
+        routes: Routes,
+        queue: EventQueue,
+        metrics: Metrics,
+        settings: ServiceSettings,
+        live: LiveRoutes | None = None,
     ) -> None:
         self.routes, self.queue, self.metrics, self.settings = routes, queue, metrics, settings
+        self.live = live
         self.accepting = True  # False from SIGTERM on: new webhooks get 503 (Jira retries)
         self.log = structlog.get_logger().bind(component="webhooks")
         # Webhook sources by path segment: every registered kind that has an intake.
@@ -62,18 +77,25 @@ class WebhookApp:
         }
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        extra: list[tuple[str, str]] = []
         try:
-            status, ctype, body = self._dispatch(environ)
+            status, ctype, body, *more = self._dispatch(environ)
+            extra = list(more[0]) if more else []
         except Exception as exc:  # last resort: a bug must not take the service down
             self.log.error("request.error", error=type(exc).__name__)
             status, ctype, body = 503, "text/plain", b"service error, retry later\n"
-        headers = [("Content-Type", ctype), ("Content-Length", str(len(body)))]
+        headers = [("Content-Type", ctype), ("Content-Length", str(len(body))), *extra]
         start_response(f"{status} {_REASONS.get(status, 'OK')}", headers)
         return [body]
 
-    def _dispatch(self, environ: Environ) -> tuple[int, str, bytes]:
+    def _dispatch(self, environ: Environ) -> tuple[Any, ...]:
         method = str(environ.get("REQUEST_METHOD", "GET")).upper()
-        path = str(environ.get("PATH_INFO", "") or "/").rstrip("/") or "/"
+        raw_path = str(environ.get("PATH_INFO", "") or "/")
+        path = raw_path.rstrip("/") or "/"
+        if path == "/live" or path.startswith("/live/"):
+            if self.live is None:
+                return _text(404, "not found")
+            return self.live.handle(method, raw_path, environ)
         if path == "/healthz":
             return self._healthz() if method in ("GET", "HEAD") else _text(405, "use GET")
         if path == "/metrics":

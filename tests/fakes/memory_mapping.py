@@ -113,6 +113,7 @@ class MemoryMapping:
             current={n: sla.get(n) for n in ("due", "state", "breached", "elapsed", "remaining")},
             labels=tuple(f.get("labels") or ()),
             requester_email=f.get("email"),
+            assignee=Person(f["assignee"], f["assignee"].title()) if f.get("assignee") else None,
         )
 
     def desired_fields(

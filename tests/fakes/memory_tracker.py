@@ -194,6 +194,7 @@ MEMORY = TrackerKind(
     connect=_connect,
     credentials_problem=lambda cfg: None,
     read_issue_file=lambda data: RawIssue("memory", data["key"], data["key"], data["fields"]),
+    issue_url=lambda base, key: f"{base.rstrip('/')}/issues/{key}",
 )
 
 

@@ -198,7 +198,7 @@ def test_breach_comment_is_off_by_default_and_russian_when_enabled():
 
 def test_search_asks_for_system_mapped_and_sla_fields():
     ids = required_field_ids(PROFILE, CATALOG)
-    assert ids[:8] == [
+    assert ids[:9] == [
         "status",
         "priority",
         "resolution",
@@ -207,8 +207,9 @@ def test_search_asks_for_system_mapped_and_sla_fields():
         "updated",
         "labels",
         "reporter",
+        "assignee",  # the live view and reports show who works on a request
     ]
-    assert set(ids[8:]) == {d.id for d in CATALOG}
+    assert set(ids[9:]) == {d.id for d in CATALOG}
     assert history_field_ids(PROFILE, CATALOG) == [
         "status",
         "priority",

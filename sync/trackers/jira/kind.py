@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from config.settings import TrackerSettings
 from mappings.jira import JIRA_MAPPING
@@ -40,6 +41,11 @@ def credentials_problem(cfg: TrackerSettings) -> str | None:
     return "Jira needs `pat` (Data Center) or `email` + `token` (Cloud)"
 
 
+def issue_url(base_url: str, key: str) -> str:
+    """The issue's page: `<base>/browse/KEY` (as the `jira` client's `Issue.permalink()`)."""
+    return f"{base_url.rstrip('/')}/browse/{quote(key, safe='')}"
+
+
 def sandbox_settings(sb: Any) -> dict[str, Any]:
     """Settings for the sandbox Jira's service account, in the sandbox's deployment."""
     if sb.mode == "cloud":
@@ -75,5 +81,6 @@ JIRA = register(
         sandbox=SandboxLink(sandbox_settings, ("cloud", "datacenter"), init_command),
         init_secret=init_secret,
         example_scope="project = SUP",
+        issue_url=issue_url,
     )
 )

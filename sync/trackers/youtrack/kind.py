@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import quote
 
 from config.settings import TrackerSettings
 from mappings.youtrack import DEFAULT_YOUTRACK_PROFILE, YOUTRACK_MAPPING, raw_from_export
@@ -46,6 +47,12 @@ def credentials_problem(cfg: TrackerSettings) -> str | None:
     return None if cfg.token else "YouTrack needs `token` (a permanent token)"
 
 
+def issue_url(base_url: str, key: str) -> str:
+    """The issue's page: `<base>/issue/KEY` (YouTrack's issue URLs, Cloud and Server alike;
+    the workflow API's `Issue.url`, https://www.jetbrains.com/help/youtrack/devportal/v1-Issue.html)."""
+    return f"{base_url.rstrip('/')}/issue/{quote(key, safe='')}"
+
+
 def sandbox_settings(sb: Any) -> dict[str, Any]:
     """Settings for the sandbox YouTrack's service account."""
     return {"url": sb.url, "token": sb.token, "scope": "project: SUP"}
@@ -69,5 +76,6 @@ YOUTRACK = register(
         sandbox=SandboxLink(sandbox_settings, ("server", "cloud"), init_command),
         init_secret=lambda email: ("token", "YOUTRACK_TOKEN"),
         example_scope="project: SUP",
+        issue_url=issue_url,
     )
 )
