@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from config import yaml_text
 from sla.errors import ConfigError
 from sla.official import DayKind, OfficialCalendar, OfficialDay
 
@@ -84,7 +85,7 @@ def load_official_calendar(path: str | Path) -> OfficialCalendar:
     """Read, validate and check one official calendar file; ConfigError names file and key."""
     file = Path(path)
     try:
-        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+        raw = yaml_text.safe_load(file.read_text(encoding="utf-8"))
         model = _File.model_validate(raw)
     except OSError as exc:
         raise ConfigError(file, "", "a readable YAML file", exc.strerror) from None

@@ -22,6 +22,7 @@ from pydantic import (
     field_validator,
 )
 
+from config import yaml_text
 from config.calendar_config import CalendarModel, CalendarPatch
 from config.escalations import Escalation
 from config.notifications import Notifications
@@ -169,7 +170,7 @@ def load_regulation(path: str | Path | None = None, base: Regulation | None = No
 
 def _read(file: Path) -> Any:
     try:
-        return yaml.safe_load(file.read_text(encoding="utf-8"))
+        return yaml_text.safe_load(file.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigError(file, "", "a readable YAML file", exc.strerror) from None
     except yaml.YAMLError as exc:

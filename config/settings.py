@@ -33,6 +33,7 @@ from pydantic_settings import (
     SettingsError,
 )
 
+from config import yaml_text
 from config.secrets import describe_value, has_userinfo, secret_values
 from sla import ConfigError
 
@@ -300,7 +301,7 @@ def _env_references(value: Any, environ: Mapping[str, str], path: Path, at: tupl
 
 def _read_file(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml_text.safe_load(path.read_text(encoding="utf-8")) or {}
     except OSError as exc:
         raise ConfigError(path, "", "a readable YAML settings file", exc.strerror) from None
     except UnicodeDecodeError as exc:

@@ -58,7 +58,7 @@ class Sandbox:
         self._thread = threading.Thread(
             target=server.serve_forever,
             name="sandbox-http",
-            kwargs={"poll_interval": 0.05},
+            kwargs={"poll_interval": 0.01},  # how long stop() waits for the loop to notice
             daemon=True,
         )
         self._thread.start()

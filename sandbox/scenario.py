@@ -92,7 +92,8 @@ def load_scenario(ref: str | Path | dict[str, Any] | Scenario | None = "demo") -
     if isinstance(ref, dict):
         return from_mapping(ref, str(ref.get("name", "inline")))
     text, name = _read(ref)
-    raw = yaml.safe_load(text) or {}
+    # libyaml's C parser when present: the demo scenario is parsed by most sandbox tests.
+    raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     if not isinstance(raw, dict):
         raise ValueError(f"scenario {name}: the top level must be a mapping")
     return from_mapping(raw, name)

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from config import yaml_text
 from mappings.plain import plain_timeline
 from sla import ConfigError, SlaError, compute
 from sync.cli.common import err, now_of, regulation_of, words_of
@@ -59,7 +60,7 @@ def cmd_example(args: argparse.Namespace) -> int:
     """Print the SLA table (or JSON) of the file's requests."""
     path = Path(args.file)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml_text.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(path, "", "a readable YAML file of requests", str(exc)) from None
     if not isinstance(data, dict):
