@@ -227,6 +227,30 @@ def cmd_webhook_register(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_migrate_store(args: argparse.Namespace) -> int:
+    """Copy the SQLite state store into PostgreSQL (stop `run` and cron `sync` first)."""
+    from sync.adapters.pg_store import PgStore
+    from sync.adapters.store import StateStore
+    from sync.adapters.store_copy import copy_store
+
+    settings = _settings(args)
+    url = args.to or (settings.state_url.get_secret_value() if settings.state_url else None)
+    if not url:
+        raise ConfigError("migrate-store", "--to", "a postgresql:// URL (or state_url)")
+    source = Path(args.source or settings.state_path)
+    if not source.is_file():
+        raise ConfigError("migrate-store", "--from", "an existing SQLite state file", source)
+    src, dst = StateStore(source), PgStore(url)
+    try:
+        copied = copy_store(src, dst, settings.state_lock_wait_seconds)
+    finally:
+        src.close()
+        dst.close()
+    print(", ".join(f"{n} {table}" for table, n in copied.items()))
+    print(f"copied {source} into {dst.label}; from now on set state_url (state_path is unused)")
+    return EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     """The whole job against the sandbox tracker: no account, no network."""
     from sync.cli.demo import run_demo
@@ -295,6 +319,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", default="sla-sync", help="webhook name shown in Jira")
     p.add_argument("--tracker", help="configured tracker name (default: the only one)")
     p.set_defaults(func=cmd_webhook_register)
+
+    p = sub.add_parser("migrate-store", help="copy the SQLite state store into PostgreSQL")
+    p.add_argument("--from", dest="source", help="SQLite state file (default: state_path)")
+    p.add_argument("--to", help="postgresql:// URL of an empty database (default: state_url)")
+    p.set_defaults(func=cmd_migrate_store)
 
     p = sub.add_parser("demo", help="the whole job against a local sandbox Jira")
     p.set_defaults(func=cmd_demo)
