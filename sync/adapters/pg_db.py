@@ -11,6 +11,7 @@ https://www.psycopg.org/psycopg3/docs/advanced/pool.html
 from __future__ import annotations
 
 import functools
+import logging
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -26,6 +27,8 @@ from sync.errors import StoreError
 __all__ = ["PgDb", "connect_kwargs", "pg_store_error", "safe_url"]
 
 _WAIT = 30.0  # seconds a thread waits for a free connection before the store counts as down
+# The pool logs each failed reconnect attempt; the store reports the failure as one line.
+logging.getLogger("psycopg.pool").setLevel(logging.CRITICAL)
 
 
 def safe_url(url: str) -> str:
@@ -75,6 +78,10 @@ class PgDb:
         self.url = url
         self.path = self.label = safe_url(url)
         self._local = threading.local()
+        try:  # fail at once, with libpq's reason, rather than after the pool's retries
+            psycopg.connect(url, **connect_kwargs(name)).close()
+        except psycopg.Error as exc:
+            raise pg_store_error(self.label, exc) from None
         self._pool = ConnectionPool(
             url,
             min_size=1,
