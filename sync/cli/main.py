@@ -229,26 +229,9 @@ def cmd_webhook_register(args: argparse.Namespace) -> int:
 
 def cmd_migrate_store(args: argparse.Namespace) -> int:
     """Copy the SQLite state store into PostgreSQL (stop `run` and cron `sync` first)."""
-    from sync.adapters.pg_store import PgStore
-    from sync.adapters.store import StateStore
-    from sync.adapters.store_copy import copy_store
+    from sync.cli.migrate import migrate_store
 
-    settings = _settings(args)
-    url = args.to or (settings.state_url.get_secret_value() if settings.state_url else None)
-    if not url:
-        raise ConfigError("migrate-store", "--to", "a postgresql:// URL (or state_url)")
-    source = Path(args.source or settings.state_path)
-    if not source.is_file():
-        raise ConfigError("migrate-store", "--from", "an existing SQLite state file", source)
-    src, dst = StateStore(source), PgStore(url)
-    try:
-        copied = copy_store(src, dst, settings.state_lock_wait_seconds)
-    finally:
-        src.close()
-        dst.close()
-    print(", ".join(f"{n} {table}" for table, n in copied.items()))
-    print(f"copied {source} into {dst.label}; from now on set state_url (state_path is unused)")
-    return EXIT_OK
+    return migrate_store(args, _settings(args))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
