@@ -101,7 +101,7 @@ def main() -> int:
     if "service" in sections:
         from bench import service
 
-        print("\n(4) service: webhook -> write-back at 50 changes/s for 60 s, queue intake")
+        print("\n(4)-(5) service: webhook -> write-back at 50 and 100 changes/s, queue intake")
         service.main(60.0)
     return 0
 

@@ -1,16 +1,22 @@
-"""Service figures: webhook -> write-back latency under load, and the queue's intake rate.
+"""Service figures: webhook -> write-back latency under load, on SQLite and on PostgreSQL with
+one and two instances.
 
-`webhook_latency()` starts a sandbox Jira in this process and `sla-sync run` as a subprocess,
-makes human changes at a fixed rate (each one a signed webhook), and times each change until
-the service's PUT of that issue reaches the sandbox. `queue_intake()` times `EventQueue.put`
-(one durable commit per event) and signed POSTs through waitress.
+`webhook_latency()` starts a sandbox Jira in this process, `sla-sync run` as one or two
+subprocesses behind a round-robin balancer (the same hop for one instance as for two), adds
+200 open requests (their clocks run, so every priority change moves their deadline: each
+change needs a write-back), makes human changes at a fixed rate (each one a signed webhook),
+and times each change until the service's PUT of that issue reaches the sandbox. A change
+whose issue changes again before any PUT is counted as `superseded` (its write-back is the
+later one's), never matched to a later change's write.
+
+The sandbox posts its webhooks one at a time from one thread; a real Jira dispatches them
+concurrently, and at 100+ webhooks/s (the changes and the webhooks our writes cause) one
+sender becomes the bottleneck the figures would measure. Here 8 threads deliver them.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
+import contextlib
 import os
 import re
 import statistics
@@ -20,6 +26,7 @@ import tempfile
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -29,25 +36,29 @@ import yaml
 SECRET = "bench-secret"
 _PRIORITIES = ("Критический", "Высокий", "Средний", "Низкий")
 _PUT = "/rest/api/{v}/issue/{key}"
+_ROOT = Path(__file__).resolve().parents[1]
+NEW_ISSUES = 200
 
 
-def _start_service(sb: Any, workdir: Path, now: str) -> tuple[subprocess.Popen, str]:
-    config = {
+def _start_service(sb: Any, workdir: Path, now: str, state_url: str | None, n: int):
+    service = {"port": 0, "jira_webhook_secret": SECRET, "coalesce_seconds": 0.05,
+               "sync_interval_minutes": 60, "sweep_interval_seconds": 3600}  # fmt: skip
+    config: dict[str, Any] = {
         "state_path": str(workdir / "state.sqlite3"),
         "closed_lookback_days": None,
         "trackers": [{"name": "sandbox", "url": sb.url, "scope": "project = SUP",
                       "email": sb.email, "token": sb.token}],
         "log_level": "warning",
-        "service": {"port": 0, "jira_webhook_secret": SECRET, "coalesce_seconds": 0.05,
-                    "sync_interval_minutes": 60, "sweep_interval_seconds": 3600},
+        "service": service,
     }  # fmt: skip
-    path = workdir / "settings.yaml"
+    if state_url:
+        config["state_url"] = state_url
+    path = workdir / f"settings-{n}.yaml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("SLA_SYNC_")}
     proc = subprocess.Popen(
         [sys.executable, "-m", "sync.cli", "--config", str(path), "run", "--now", now],
-        cwd=Path(__file__).resolve().parents[1], env=env, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        cwd=_ROOT, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     assert proc.stdout is not None
     line = proc.stdout.readline()
@@ -58,18 +69,83 @@ def _start_service(sb: Any, workdir: Path, now: str) -> tuple[subprocess.Popen, 
     return proc, m.group(1)
 
 
+@contextlib.contextmanager
+def postgres() -> Iterator[str]:
+    """A throw-away PostgreSQL server (fsync on: the figures are for a durable commit)."""
+    sys.path.insert(0, str(_ROOT))
+    from tests.pg_server import running
+
+    with running(durable=True) as server:
+        yield server.create_db()
+
+
 def _pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def webhook_latency(rate: float = 50.0, duration: float = 60.0) -> dict[str, Any]:
-    """p50/p99 from a human change to the service's write-back, at `rate` changes/s."""
+def _new_issues(sb: Any, n: int) -> list[str]:
+    """`n` new requests made by a person (open: their SLA clock runs)."""
+    import requests
+
+    keys = []
+    with requests.Session() as http:
+        for i in range(n):
+            resp = http.post(
+                f"{sb.url}/rest/api/2/issue",
+                json={"fields": {"project": {"key": "SUP"}, "summary": f"Нагрузка {i}",
+                                 "issuetype": {"name": "Запрос"}, "priority": {"name": "Средний"}}},
+                headers=sb.headers(human=True),
+                timeout=10,
+            )  # fmt: skip
+            resp.raise_for_status()
+            keys.append(resp.json()["key"])
+    return keys
+
+
+class _Senders:
+    """Deliver the sandbox's webhooks from a pool of threads (as a tracker does)."""
+
+    def __init__(self, sb: Any, threads: int = 8) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.pool = ThreadPoolExecutor(threads, thread_name_prefix="bench-webhooks")
+        self.inflight = 0
+        self._guard = threading.Lock()
+        self.sender = sb.sender
+        deliver = sb.sender._deliver
+
+        def submit(body: bytes) -> None:
+            with self._guard:
+                self.inflight += 1
+            self.pool.submit(self._run, deliver, body)
+
+        sb.sender._deliver = submit
+
+    def _run(self, deliver: Any, body: bytes) -> None:
+        try:
+            deliver(body)
+        finally:
+            with self._guard:
+                self.inflight -= 1
+
+    def idle(self) -> bool:
+        """Every webhook queued so far was delivered."""
+        return self.sender.idle() and self.inflight == 0
+
+
+def webhook_latency(
+    rate: float = 50.0, duration: float = 60.0, state_url: str | None = None, instances: int = 1
+) -> dict[str, Any]:
+    """p50/p99/max from a human change to the service's write-back, at `rate` changes/s."""
     from sandbox import start_sandbox
+    from tests.service.balancer import Balancer
 
     now = (datetime.now(UTC) + timedelta(hours=2)).replace(microsecond=0).isoformat()
     puts: list[tuple[float, str]] = []  # (monotonic, path) of every PUT the bot made
-    with tempfile.TemporaryDirectory() as tmp, start_sandbox(scenario="demo") as sb:
+    procs: list[subprocess.Popen] = []
+    with tempfile.TemporaryDirectory() as tmp, start_sandbox(scenario="demo") as sb, Balancer(
+    ) as lb:  # fmt: skip
         record = sb.server.record
 
         def stamped(entry: dict[str, Any]) -> None:
@@ -78,16 +154,22 @@ def webhook_latency(rate: float = 50.0, duration: float = 60.0) -> dict[str, Any
             record(entry)
 
         sb.server.record = stamped  # type: ignore[method-assign]
-        proc, url = _start_service(sb, Path(tmp), now)
+        senders = _Senders(sb)
+        keys = _new_issues(sb, NEW_ISSUES)
         try:
-            sb.set_webhook(url + "/webhooks/jira", SECRET)
-            keys = [i["key"] for i in sb.issues()["issues"]]
-            _wait(lambda: len({p for _, p in puts}) >= len(keys), 60, "the first pass")
-            _wait(lambda: _depth(url) == 0, 60, "the first pass's webhooks")
+            for n in range(instances):
+                proc, url = _start_service(sb, Path(tmp), now, state_url, n)
+                procs.append(proc)
+                lb.backends.append(url)
+            first = lb.backends[0]
+            sb.set_webhook(lb.url + "/webhooks/jira", SECRET)
+            written = lambda: len({p.rsplit("/", 1)[-1] for _, p in puts} & set(keys))  # noqa: E731
+            _wait(lambda: written() == len(keys), 120, "the first pass")
+            _wait(lambda: _depth(first) == 0 and senders.idle(), 120, "the first webhooks")
             events: list[tuple[float, str]] = []
             start = time.monotonic()
-            n = int(rate * duration)
-            for i in range(n):
+            n_changes = int(rate * duration)
+            for i in range(n_changes):
                 due = start + i / rate
                 if (pause := due - time.monotonic()) > 0:
                     time.sleep(pause)
@@ -96,21 +178,23 @@ def webhook_latency(rate: float = 50.0, duration: float = 60.0) -> dict[str, Any
                 at = time.monotonic()
                 if sb.human_change(key, {"priority": priority})["history"]:
                     events.append((at, key))  # a same-value change makes no event
-            achieved = n / (time.monotonic() - start)
-            _wait(lambda: _depth(url) == 0 and sb.sender._queue.empty(), 120, "the queue to drain")
+            achieved = n_changes / (time.monotonic() - start)
+            _wait(lambda: _depth(first) == 0 and senders.idle(), 300, "the queue to drain")
             time.sleep(0.5)
-            latencies, unwritten = _match(events, puts)
+            latencies, superseded, unwritten = _match(events, puts)
             stale = _clean_run_diff(sb, Path(tmp), now)
         finally:
-            proc.kill()
-            proc.wait(10)
+            for proc in procs:
+                proc.kill()
+                proc.wait(10)
     return {
         "events": len(events),
         "rate": achieved,
         "p50_ms": 1000 * statistics.median(latencies) if latencies else float("nan"),
         "p99_ms": 1000 * _pct(latencies, 0.99) if latencies else float("nan"),
         "max_ms": 1000 * max(latencies) if latencies else float("nan"),
-        "unwritten": unwritten,  # changes whose recompute found nothing to write
+        "superseded": superseded,  # changed again before any write: the later write covers it
+        "unwritten": unwritten,  # the issue's last change, and no PUT after it
         "lost": stale,  # issues a clean run would still change: events lost in effect
     }
 
@@ -135,85 +219,31 @@ def _clean_run_diff(sb: Any, workdir: Path, now: str) -> int:
     return sum(1 for o in report.issues if o.outcome == "would-write")
 
 
-def _match(events: list[tuple[float, str]], puts: list[tuple[float, str]]) -> tuple[list, int]:
-    """Each event's latency: the first PUT of its issue after it; none = lost."""
+def _match(
+    events: list[tuple[float, str]], puts: list[tuple[float, str]]
+) -> tuple[list[float], int, int]:
+    """Each change's latency: the first PUT of its issue after it and before the issue's
+    next change. Without one: superseded (changed again first) or unwritten (its last)."""
     by_key: dict[str, list[float]] = {}
     for at, path in puts:
         by_key.setdefault(path.rsplit("/", 1)[-1], []).append(at)
-    latencies, lost = [], 0
+    following: dict[tuple[float, str], float] = {}
+    last: dict[str, float] = {}
+    for at, key in sorted(events, reverse=True):
+        if key in last:
+            following[(at, key)] = last[key]
+        last[key] = at
+    latencies, superseded, unwritten = [], 0, 0
     for at, key in events:
-        later = [t for t in by_key.get(key, ()) if t >= at]
-        if later:
-            latencies.append(min(later) - at)
+        until = following.get((at, key), float("inf"))
+        hits = [t for t in by_key.get(key, ()) if at <= t < until]
+        if hits:
+            latencies.append(min(hits) - at)
+        elif until != float("inf"):
+            superseded += 1
         else:
-            lost += 1
-    return latencies, lost
-
-
-def queue_intake(seconds: float = 5.0, clients: int = 4) -> dict[str, float]:
-    """Durable commits per second: `EventQueue.put` directly, and signed POSTs via waitress."""
-    from sync.adapters.queue import EventQueue
-    from sync.logs import configure_logging
-
-    configure_logging("json", "warning")  # one log line per event would be the bottleneck
-
-    with tempfile.TemporaryDirectory() as tmp:
-        q = EventQueue(Path(tmp) / "q.sqlite3")
-        n, start = 0, time.monotonic()
-        while time.monotonic() - start < seconds:
-            q.put("jira", f"SUP-{n % 500 + 1}", f"jira:{n}")
-            n += 1
-        direct = n / (time.monotonic() - start)
-        q.close()
-    return {"direct_per_s": direct, "http_per_s": _http_intake(seconds, clients)}
-
-
-def _http_intake(seconds: float, clients: int) -> float:
-    from pydantic import SecretStr
-    from waitress import create_server
-
-    from config.settings import ServiceSettings
-    from sync.adapters.queue import EventQueue
-    from sync.service.metrics import Metrics
-    from sync.service.wsgi import WebhookApp
-
-    class Routes:
-        def tracker_of_kind(self, kind: str, name: str | None = None) -> str:
-            return "jira"
-
-        def pass_age(self) -> float:
-            return 0.0
-
-    with tempfile.TemporaryDirectory() as tmp:
-        q = EventQueue(Path(tmp) / "q.sqlite3")
-        cfg = ServiceSettings(jira_webhook_secret=SecretStr(SECRET))
-        server = create_server(WebhookApp(Routes(), q, Metrics(), cfg), host="127.0.0.1", port=0)
-        threading.Thread(target=server.run, daemon=True).start()
-        url = f"http://127.0.0.1:{server.effective_port}/webhooks/jira"  # type: ignore[union-attr]
-        counts = [0] * clients
-        stop = time.monotonic() + seconds
-
-        def client(c: int) -> None:
-            i = 0
-            while time.monotonic() < stop:
-                body = json.dumps({"issue": {"key": f"SUP-{i % 500 + 1}"}}).encode()
-                sig = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
-                headers = {"X-Hub-Signature": sig, "X-Atlassian-Webhook-Identifier": f"{c}-{i}"}
-                req = urllib.request.Request(url, data=body, method="POST", headers=headers)
-                with urllib.request.urlopen(req, timeout=10) as resp:
-                    resp.read()
-                counts[c] += 1
-                i += 1
-
-        start = time.monotonic()
-        threads = [threading.Thread(target=client, args=(c,)) for c in range(clients)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        rate = sum(counts) / (time.monotonic() - start)
-        q.close()  # the server thread is a daemon; closing it under asyncore only adds noise
-    return rate
+            unwritten += 1
+    return latencies, superseded, unwritten
 
 
 def _depth(url: str) -> float:
@@ -231,18 +261,41 @@ def _wait(check: Any, timeout: float, what: str) -> None:
         time.sleep(0.05)
 
 
-def main(duration: float = 60.0) -> None:
-    """Print the service section (the lead wires this into `python -m bench service`)."""
-    r = webhook_latency(duration=duration)
-    print(f"\n(3) webhook -> write-back, sandbox Jira, {r['events']} changes at {r['rate']:.1f}/s")
-    p50, p99, top = r["p50_ms"], r["p99_ms"], r["max_ms"]
-    print(f"  latency p50 / p99 / max   {p50:>7.0f} / {p99:.0f} / {top:.0f} ms")
-    print(f"  lost (clean-run diff)     {r['lost']:>7d} (required: 0)")
-    print(f"  changes with nothing to write {r['unwritten']:>3d} (fields already right)")
-    q = queue_intake()
-    print("\n(4) durable queue intake (one fsync'd SQLite commit per event)")
-    print(f"  EventQueue.put            {q['direct_per_s']:>12,.0f} events/s")
-    print(f"  signed POST via waitress  {q['http_per_s']:>12,.0f} events/s (4 clients)")
+def main(duration: float = 60.0, rates: tuple[float, ...] = (50.0, 100.0)) -> None:
+    """Print the service section: latency per store and instance count, then intake."""
+    from bench import intake
+
+    rows = []
+    with postgres() as url:
+        setups = [("SQLite", None, 1), ("PostgreSQL", url, 1), ("PostgreSQL", url, 2)]
+        for rate in rates:
+            for name, state_url, n in setups:
+                r = webhook_latency(rate, duration, state_url, n)
+                rows.append((name, n, rate, r))
+                _truncate(state_url)
+        best = min(r["p99_ms"] for *_, r in rows)
+        print(f"\n(4) webhook -> write-back, sandbox Jira, {NEW_ISSUES} open requests, "
+              f"{duration:.0f} s per row, through one round-robin balancer")  # fmt: skip
+        print(
+            f"  {'store':<11}{'inst':>4}{'rate/s':>8}{'events':>7}{'p50 ms':>8}{'p99 ms':>8}"
+            f"{'max ms':>8}{'p99/best':>9}{'superseded':>11}{'unwritten':>10}{'lost':>5}"
+        )
+        for name, n, _rate, r in rows:
+            print(f"  {name:<11}{n:>4}{r['rate']:>8.1f}{r['events']:>7}{r['p50_ms']:>8.0f}"
+                  f"{r['p99_ms']:>8.0f}{r['max_ms']:>8.0f}{r['p99_ms'] / best:>9.2f}"
+                  f"{r['superseded']:>11}{r['unwritten']:>10}{r['lost']:>5}")  # fmt: skip
+        intake.main(url)
+
+
+def _truncate(state_url: str | None) -> None:
+    """Empty a PostgreSQL store between rows (each row starts from a first pass)."""
+    if state_url is None:
+        return
+    import psycopg
+
+    with psycopg.connect(state_url, autocommit=True) as c:
+        c.execute("DROP SCHEMA public CASCADE")
+        c.execute("CREATE SCHEMA public")
 
 
 if __name__ == "__main__":

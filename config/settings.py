@@ -154,6 +154,13 @@ class ServiceSettings(_Strict):
         """Whether /live is served (a credential is configured)."""
         return self.live_view_token is not None or bool(self.live_view_users)
 
+    # Webhook workers: issues are recomputed side by side, each issue by one worker at a time.
+    workers: int = Field(default=4, ge=1, le=64)
+    # PostgreSQL: how often the scheduler lease is tried (standby) or pinged (holder).
+    lease_check_seconds: float = Field(default=2, gt=0, le=60)
+    # PostgreSQL: a worker's claim on an issue; a dead instance's claims return after this.
+    claim_seconds: float = Field(default=120, ge=5)
+
     def secrets(self) -> tuple[str, ...]:
         """Every secret value, for redaction."""
         return secret_values(self)
@@ -193,6 +200,10 @@ class Settings(BaseSettings):
     regulation: Path | None = None  # default: the shipped config/regulation.yaml
     # A place the user can write to; created on the first pass, never by `check` or `report`.
     state_path: Path = Field(default_factory=lambda: default_state_path())
+    # PostgreSQL instead of the SQLite file (postgresql://user@host:5432/db); several
+    # instances share it. A secret: it may carry a password (prefer PGPASSWORD / ~/.pgpass).
+    state_url: SecretStr | None = None
+    state_pool_size: int = Field(default=10, ge=2, le=200)  # PostgreSQL connections per process
     # One process writes the state store at a time; another waits this long, then exits 3.
     state_lock_wait_seconds: float = Field(default=10, ge=0)
     jira: TrackerSettings | None = None  # one tracker from the environment
@@ -218,6 +229,15 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         # The YAML file arrives through init kwargs, below the environment.
         return env_settings, init_settings
+
+    @field_validator("state_url")
+    @classmethod
+    def _postgres_url(cls, url: SecretStr | None) -> SecretStr | None:
+        if url is not None and not url.get_secret_value().startswith(
+            ("postgresql://", "postgres://")
+        ):
+            raise ValueError("a postgresql:// URL (or no state_url: the SQLite state_path)")
+        return url
 
     def all_trackers(self) -> list[TrackerSettings]:
         """The configured trackers: the YAML list plus the one from the environment."""

@@ -1,11 +1,20 @@
 #!/usr/bin/env bash
-# System packages the tests use beyond the venv: headless Chromium for the HTML pages.
+# System packages the tests use beyond the venv: headless Chromium for the HTML pages, and a
+# PostgreSQL server for the PostgreSQL state store (the tests start a throw-away cluster of
+# their own with its initdb/postgres binaries; the package's own cluster is not used).
 # Installed from Debian when run as root and missing; otherwise the tests that need them
 # skip and say why. Idempotent and quiet when everything is there.
 set -euo pipefail
 
+has_postgres() {
+  [ -n "${SLA_SYNC_TEST_PG_BIN:-}" ] && [ -x "${SLA_SYNC_TEST_PG_BIN}/initdb" ] && return 0
+  command -v initdb >/dev/null 2>&1 && return 0
+  compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null
+}
+
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
+has_postgres || need+=(postgresql)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

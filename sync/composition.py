@@ -1,7 +1,10 @@
 """The composition root: settings in, runners out (built once per process).
 
 Nothing is created on disk here until a command needs it: the state store is opened when the
-first runner is built, so `check`, `explain` and `report` leave no file behind.
+first runner is built, so `check`, `explain` and `report` leave no file behind. The service's
+webhook workers each get a `lane`: runners of their own (their own tracker connection and
+HTTP session) over the one shared store, so workers and the scheduled pass never share an
+adapter between threads.
 """
 
 from __future__ import annotations
@@ -13,10 +16,11 @@ from functools import cached_property
 from config.regulation import Regulation, load_regulation
 from config.settings import Settings, TrackerSettings
 from sync.adapters.mailer import Mailer
-from sync.adapters.store import StateStore
+from sync.adapters.store_port import Store, open_store
 from sync.binding import Binding, connect
 from sync.errors import UsageError
 from sync.passes.runner import PassOptions, Runner
+from sync.passes.scope import ScopeCheck
 
 
 def pick_trackers(settings: Settings, name: str | None, one: bool = False) -> list[TrackerSettings]:
@@ -66,9 +70,9 @@ class App:
         self.mailer = Mailer(settings.smtp) if settings.smtp.host else None
 
     @cached_property
-    def store(self) -> StateStore:
-        """The state store, opened (and its file created) on first use."""
-        return StateStore(self.settings.state_path, self.settings.state_lock_wait_seconds)
+    def store(self) -> Store:
+        """The state store (SQLite file or PostgreSQL), opened (and created) on first use."""
+        return open_store(self.settings)
 
     def bindings(self, names: list[str] | None = None) -> list[Binding]:
         """One binding per configured tracker (or per tracker named), without the store."""
@@ -85,17 +89,31 @@ class App:
         """One runner per configured tracker (or per tracker named), built on first use."""
         for binding in self.bindings(names):
             if binding.name not in self._runners:
-                self._runners[binding.name] = Runner(
-                    binding,
-                    self.regulation,
-                    self.store,
-                    self.clock,
-                    self.options,
-                    self._on_issue,
-                    mailer=self.mailer,
-                    scope_cache_seconds=self.settings.service.scope_cache_seconds,
-                )
+                self._runners[binding.name] = self._runner(binding)
         return [r for name, r in self._runners.items() if names is None or name in names]
+
+    def lane(self) -> dict[str, Runner]:
+        """Runners for one more thread: own tracker connections, the same store and scope
+        answers as the main runners."""
+        lane = {}
+        for r in self.runners():
+            cfg = next(c for c in self.settings.all_trackers() if c.name == r.b.name)
+            binding = connect(cfg, self.settings.retry, self._on_response)
+            lane[r.b.name] = self._runner(binding, r.scope)
+        return lane
+
+    def _runner(self, binding: Binding, scope: ScopeCheck | None = None) -> Runner:
+        return Runner(
+            binding,
+            self.regulation,
+            self.store,
+            self.clock,
+            self.options,
+            self._on_issue,
+            mailer=self.mailer,
+            scope_cache_seconds=self.settings.service.scope_cache_seconds,
+            scope=scope.sharing(binding) if scope else None,
+        )
 
     def runner(self, name: str | None = None) -> Runner:
         """The runner of one tracker (the only one when `name` is None)."""

@@ -1,9 +1,13 @@
-"""The durable webhook queue: accepted events in the state-store file, until processed.
+"""The durable webhook queue in the SQLite state file: accepted events, until processed.
 
 An event is committed here before the webhook answers 202, and deleted only after its issue
 was recomputed, so a crash at any point loses nothing (at worst an issue is recomputed twice,
 which is harmless: recompute is idempotent). Its own connection to the state-store path; WAL
-lets it write next to `StateStore`.
+lets it write next to the store.
+
+Several workers of the one process that writes the file drain it: `claim` hands out the
+oldest issue no worker holds (the claims live in this object), so an issue's events are
+handled by one worker at a time, in order, and the other issues go on meanwhile.
 """
 
 from __future__ import annotations
@@ -16,21 +20,7 @@ from pathlib import Path
 from sync.adapters.sqlite_db import SqliteFile
 from sync.errors import StoreError
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS webhook_queue (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    tracker TEXT NOT NULL, key TEXT NOT NULL,
-    received_us INTEGER NOT NULL,
-    delivery_id TEXT);
-CREATE INDEX IF NOT EXISTS webhook_queue_key ON webhook_queue (tracker, key);
-CREATE TABLE IF NOT EXISTS webhook_seen (
-    delivery_id TEXT PRIMARY KEY, at_us INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS webhook_seen_at ON webhook_seen (at_us);
-"""
-
-
-def _now_us() -> int:
-    return time.time_ns() // 1000
+__all__ = ["Batch", "EventQueue"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,14 +33,22 @@ class Batch:
     first_received_us: int
 
 
+def _now_us() -> int:
+    return time.time_ns() // 1000
+
+
 class EventQueue:
     """Webhook events per (tracker, issue key), oldest first, with delivery-id de-duplication."""
 
     def __init__(self, path: str | Path) -> None:
         # FULL, not NORMAL: the 202 promises the event survives a power cut, not just a crash.
-        self._f = SqliteFile(path, _SCHEMA, synchronous="FULL")
+        self._f = SqliteFile(path, synchronous="FULL")
         self.path = self._f.path
+        self.label = str(self.path)
         self._added = threading.Condition()
+        self.generation = 0  # wake-ups so far: a worker that saw N waits only while it is N
+        self._held: set[tuple[str, str]] = set()  # issues a worker of this process holds
+        self._claims = threading.Lock()
         self.last_error: str | None = None  # the last failed commit, until one succeeds
 
     def close(self) -> None:
@@ -66,7 +64,8 @@ class EventQueue:
             with self._f.tx() as db:
                 if delivery_id:
                     cur = db.execute(
-                        "INSERT OR IGNORE INTO webhook_seen VALUES (?, ?)", (delivery_id, at)
+                        "INSERT INTO webhook_seen VALUES (?, ?) ON CONFLICT DO NOTHING",
+                        (delivery_id, at),
                     )
                     if cur.rowcount == 0:
                         return False
@@ -79,19 +78,55 @@ class EventQueue:
             self.last_error = str(exc)  # /healthz reports it until a commit succeeds again
             raise
         self.last_error = None
-        with self._added:
-            self._added.notify_all()
+        self.wake()
         return True
 
-    def wait(self, timeout: float) -> None:
-        """Block until something is queued or `timeout` passes (the worker's idle wait)."""
+    def wait(self, timeout: float, since: int | None = None) -> None:
+        """Block until something is queued or `timeout` passes (the workers' idle wait).
+
+        `since`: the `generation` the caller saw before it last looked (a wake-up in between
+        is not missed)."""
         with self._added:
-            self._added.wait(timeout)
+            if since is None or since == self.generation:
+                self._added.wait(timeout)
 
     def wake(self) -> None:
-        """Wake a waiting worker (at shutdown)."""
+        """Wake the waiting workers (an event arrived, an issue was let go, or shutdown)."""
         with self._added:
+            self.generation += 1
             self._added.notify_all()
+
+    def _heads(self) -> list[tuple[str, str, int]]:
+        """(tracker, key, first received_us) of every queued issue, oldest first."""
+        return self._f.all(
+            "SELECT tracker, key, min(received_us) FROM webhook_queue "
+            "GROUP BY tracker, key ORDER BY min(id)"
+        )
+
+    def claim(self, ready_before_us: int) -> Batch | None:
+        """Every event of the oldest issue no worker holds, whose first event arrived by
+        `ready_before_us` (the coalescing window); None when there is none."""
+        with self._claims:
+            for tracker, key, first in self._heads():
+                if (tracker, key) in self._held or first > ready_before_us:
+                    continue
+                batch = self.take(tracker, key)
+                if batch is not None:
+                    self._held.add((tracker, key))
+                return batch
+        return None
+
+    def next_ready_us(self) -> int | None:
+        """When the oldest issue no worker holds got its first event (None: nothing waits)."""
+        with self._claims:
+            firsts = [f for t, k, f in self._heads() if (t, k) not in self._held]
+        return min(firsts, default=None)
+
+    def release(self, batch: Batch) -> None:
+        """Let go of an issue without deleting its events (the recompute failed)."""
+        with self._claims:
+            self._held.discard((batch.tracker, batch.key))
+        self.wake()
 
     def oldest(self) -> tuple[str, str, int] | None:
         """(tracker, key, received_us) of the oldest queued event, if any."""
@@ -112,8 +147,11 @@ class EventQueue:
 
     def done(self, batch: Batch) -> None:
         """Delete a processed batch; events that arrived meanwhile stay queued."""
-        with self._f.tx() as db:
-            db.executemany("DELETE FROM webhook_queue WHERE id=?", [(i,) for i in batch.ids])
+        try:
+            with self._f.tx() as db:
+                db.executemany("DELETE FROM webhook_queue WHERE id=?", [(i,) for i in batch.ids])
+        finally:
+            self.release(batch)
 
     def depth(self) -> int:
         """Queued events (not yet processed)."""

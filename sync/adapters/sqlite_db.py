@@ -1,6 +1,7 @@
 """One SQLite file (WAL) shared by the state store and the webhook queue, each on its own
-connection: the opening pragmas, the short write transaction, and the translation of every
-SQLite failure into one `StoreError` line that names the file and what to do."""
+connection: the opening pragmas, the schema's migrations, the short write transaction, and
+the translation of every SQLite failure into one `StoreError` line that names the file and
+what to do."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal
 
+from sync.adapters.migrations import migrate
 from sync.errors import StoreError
 
 __all__ = ["APPLICATION_ID", "OUR_TABLES", "SqliteFile", "store_error"]
@@ -22,16 +24,16 @@ __all__ = ["APPLICATION_ID", "OUR_TABLES", "SqliteFile", "store_error"]
 APPLICATION_ID = 0x534C4153
 OUR_TABLES = frozenset(
     {"cursors", "issues", "failures", "intents", "notices", "meta"}
-    | {"webhook_queue", "webhook_seen"}
+    | {"webhook_queue", "webhook_seen", "schema_version"}
 )
 
 
 class SqliteFile:
     """A thread-safe connection to the state file with `tx()` for short write transactions."""
 
-    def __init__(
-        self, path: str | Path, schema: str, synchronous: Literal["NORMAL", "FULL"] = "NORMAL"
-    ) -> None:
+    dialect: Literal["sqlite"] = "sqlite"
+
+    def __init__(self, path: str | Path, synchronous: Literal["NORMAL", "FULL"] = "NORMAL") -> None:
         self.path = Path(path)
         self.lock = threading.RLock()  # hold it around any use of `db` by another thread
         memory = str(path) == ":memory:"
@@ -47,7 +49,7 @@ class SqliteFile:
             _check_owner(self.db, self.path)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute(f"PRAGMA synchronous={synchronous}")
-            self.db.executescript(schema)
+            migrate("sqlite", self.tx, self.path)
             self.db.execute(f"PRAGMA application_id={APPLICATION_ID}")
         except sqlite3.Error as exc:
             self.db.close()
@@ -80,6 +82,11 @@ class SqliteFile:
                 if isinstance(exc, sqlite3.Error):
                     raise store_error(self.path, exc) from None
                 raise
+
+    @contextmanager
+    def pinned(self) -> Iterator[None]:
+        """Nothing to pin: one connection serves every thread (see `PgDb.pinned`)."""
+        yield
 
     def one(self, sql: str, *args: object) -> tuple | None:
         """The first row of a query, or None."""

@@ -1,4 +1,6 @@
-"""One writer per state store: an OS lock on `<state file>.lock`, held for a pass or a service.
+"""One pass at a time per state store, and one thread per issue at a time.
+
+SQLite: an OS lock on `<state file>.lock`, held for a pass or a service (one writer per file).
 
 `flock(2)` locks belong to the open file, so the kernel releases them when the holder exits,
 however it exits (kill -9 included): a stale lock cannot outlive its process. Two opens of the
@@ -10,16 +12,18 @@ from __future__ import annotations
 
 import fcntl
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Protocol
 
 import structlog
 
 from sync.errors import StoreBusyError, StoreError
 
-__all__ = ["FileLock", "lock_path"]
+__all__ = ["FileLock", "KeyLocks", "PassLock", "lock_path"]
 
 _POLL = 0.1  # how often a waiting process tries again
 
@@ -113,3 +117,76 @@ class FileLock:
         except (OSError, UnicodeDecodeError):
             return ""
         return f"pid {pid}; " if pid.isdigit() else ""
+
+
+class _Exclusive(Protocol):
+    @property
+    def held_here(self) -> bool: ...
+    def acquire(self, wait_seconds: float) -> None: ...
+    def release(self) -> None: ...
+
+
+class PassLock:
+    """A process-wide, re-entrant hold on an exclusive lock (a `FileLock`, an advisory lock).
+
+    `run` takes it for its life (SQLite) or while it holds the scheduler lease (PostgreSQL);
+    the passes its threads run inside take it again without waiting.
+    """
+
+    def __init__(self, lock: _Exclusive, wait_seconds: float) -> None:
+        self.lock, self.wait = lock, wait_seconds
+        self._holders = 0
+        self._guard = threading.Lock()
+
+    @contextmanager
+    def held(self, wait_seconds: float | None = None) -> Iterator[None]:
+        """Hold for the block (`StoreBusyError` after the wait)."""
+        self.enter(wait_seconds)
+        try:
+            yield
+        finally:
+            self.exit()
+
+    def enter(self, wait_seconds: float | None = None) -> None:
+        """Take it (or count one more holder); taken anew if it was lost meanwhile (an
+        advisory lock whose session ended)."""
+        with self._guard:
+            if not self.lock.held_here:
+                self.lock.acquire(self.wait if wait_seconds is None else wait_seconds)
+            self._holders += 1
+
+    def exit(self) -> None:
+        """Count one holder less; the last lets go."""
+        with self._guard:
+            self._holders -= 1
+            if self._holders == 0:
+                self.lock.release()
+
+    @property
+    def holders(self) -> int:
+        """Open `held` blocks and `enter`s of this process."""
+        return self._holders
+
+
+class KeyLocks:
+    """In-process locks by key (one thread per issue at a time), freed when nobody waits."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[object, list] = {}  # key -> [lock, threads holding or waiting]
+
+    @contextmanager
+    def held(self, key: object) -> Iterator[None]:
+        """Hold `key`'s lock for the block."""
+        with self._guard:
+            entry = self._locks.setdefault(key, [threading.Lock(), 0])
+            entry[1] += 1
+        entry[0].acquire()
+        try:
+            yield
+        finally:
+            entry[0].release()
+            with self._guard:
+                entry[1] -= 1
+                if entry[1] == 0:
+                    del self._locks[key]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from sync.adapters.sqlite_db import SqliteFile
+from sync.adapters.db import Db
 
 __all__ = ["NoticeRow", "NoticeTable"]
 
@@ -33,9 +33,9 @@ _NOTICE_COLS = "event, channel, recipient, subject, body, message_id, state, att
 
 
 class NoticeTable:
-    """The notice methods of `StateStore` (its SQLite file is `self._f`)."""
+    """The notice methods of the state store (its database handle is `self._f`)."""
 
-    _f: SqliteFile
+    _f: Db
 
     def notice(self, tracker: str, key: str, event: str) -> NoticeRow | None:
         """One notification of an issue, if it was ever due."""
@@ -80,7 +80,8 @@ class NoticeTable:
         """Record a due notification with its final text ('pending'); a second add is a no-op."""
         with self._f.tx() as db:
             db.execute(
-                "INSERT OR IGNORE INTO notices VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO notices VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT DO NOTHING",
                 (tracker, key, *dataclasses.astuple(n)[:6], "pending", 0, None, at_us),
             )
 

@@ -45,11 +45,14 @@ def config_path(args: argparse.Namespace, environ: Mapping[str, str] | None = No
     return DEFAULT_CONFIG if Path(DEFAULT_CONFIG).is_file() else None
 
 
-def load(args: argparse.Namespace) -> Settings:
-    """The settings (built once) and logging; exit 2 with one line when there are none."""
+def load(args: argparse.Namespace, *, trackers: bool = True) -> Settings:
+    """The settings (built once) and logging; exit 2 with one line when there are none.
+
+    `trackers=False`: a command that needs only the store's settings (`migrate-store`).
+    """
     path = config_path(args)
     settings = load_settings(path, check_tracker=registry.settings_problem)
-    if not settings.all_trackers():
+    if trackers and not settings.all_trackers():
         if path is None:
             raise UsageError("", NO_CONFIG)
         raise UsageError(str(path), "no tracker is configured (`trackers:`); see `sla-sync init`")

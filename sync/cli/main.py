@@ -22,6 +22,7 @@ from sync.cli import (
     example,
     explain,
     init,
+    migrate,
     report,
     run,
     sandbox,
@@ -94,7 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (init, check, sync, explain, report, run, webhook, demo, sandbox, example):
+    commands = (init, check, sync, explain, report, run, webhook, migrate, demo, sandbox, example)
+    for module in commands:
         module.add_parser(sub, [common])
     return parser
 

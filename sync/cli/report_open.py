@@ -17,7 +17,7 @@ from pathlib import Path
 from config.regulation import Regulation
 from config.settings import Settings
 from sync import registry
-from sync.adapters.live_store import SqliteLiveStore
+from sync.adapters.store_port import open_store
 from sync.composition import pick_trackers
 from sync.errors import UsageError
 from sync.report.aggregate import ClosedRequest
@@ -61,7 +61,7 @@ def run_open_report(
         if getattr(args, option, None):
             raise UsageError(f"--{option}", "not with --open (the open requests are as of now)")
     path = Path(settings.state_path)
-    if not path.is_file():
+    if settings.state_url is None and not path.is_file():
         raise UsageError(
             f"state_path {path}",
             "no state store yet: run `sla-sync sync` (or `sla-sync run`) first",
@@ -73,9 +73,9 @@ def run_open_report(
     filters = Filters(
         customer=args.customer, priority=args.priority, line=args.line, assignee=args.assignee
     )
-    store = SqliteLiveStore(path)
+    store = open_store(settings)
     try:
-        model = build(store, regulation, trackers, now, filters)
+        model = build(store.live(), regulation, trackers, now, filters)
     finally:
         store.close()
     group = "assignee" if args.group == "assignee" else None

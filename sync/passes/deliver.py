@@ -12,8 +12,8 @@ The rules every effect on the outside world follows (the breach comment in `appl
    answer it is sent again, with the same Message-ID (and the same recorded text), so mail
    clients that de-duplicate show it once. The regulation obliges us to notify; a rare
    duplicate of an identical message costs less than a closure the user never hears of.
-Only one process writes a store at a time (`StateStore.lock`), so (1) is a guard, not the
-only defence against two passes at once.
+One holder per issue at a time (`Store.issue_lock`, across threads and instances), so (1) is
+a guard, not the only defence against two passes at once.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from datetime import datetime
 
 from sla.instant import to_us
 from sync.adapters.mailer import Mailer, MailError, valid_address
-from sync.adapters.store import NoticeRow, StateStore
+from sync.adapters.store import NoticeRow
+from sync.adapters.store_port import Store
 from sync.binding import Binding
 from sync.errors import OutcomeUnknownError
 from sync.passes.escalations import SKIPPED
@@ -41,7 +42,7 @@ class Effects:
     """The outside world one tracker's plans act on."""
 
     binding: Binding
-    store: StateStore
+    store: Store
     clock: Callable[[], datetime]
     mailer: Mailer | None = None  # None: no SMTP relay configured
 

@@ -5,9 +5,12 @@ cron pass), `sweep` (issues whose result flips with time alone) and `recompute` 
 e.g. from a webhook). Each reads the issue and what the store knew of it, lets `decide` work
 out the plan (pure), and hands it to `apply`, the only place that writes to the tracker.
 
-Every command that writes holds the store's one-writer lock (`StateStore.lock`, re-entrant
-within the process: the service holds it for its life). A webhook's recompute first checks
-that the issue is in the scope (`ScopeCheck`).
+The pass and the sweep hold the store's pass lock (`Store.lock`: one pass at a time,
+re-entrant within the process); a single recompute holds `Store.writer()` (SQLite: the same
+one-writer lock; PostgreSQL: nothing, instances write side by side). Every issue is read,
+decided and written under `Store.issue_lock`, one holder per issue across threads and
+instances; a plan made before another holder processed its issue is made again. A webhook's
+recompute first checks that the issue is in the scope (`ScopeCheck`).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from mappings.raw import RawIssue
 from sla import SlaError, SlaResult
 from sla.instant import to_us
 from sync.adapters.mailer import Mailer
-from sync.adapters.store import IssueState, StateStore
+from sync.adapters.store_port import IssueState, Store
 from sync.binding import Binding, lookback_start
 from sync.errors import SkippableIssueError
 from sync.passes import escalations
@@ -58,12 +61,13 @@ class Runner:
         self,
         binding: Binding,
         regulation: Regulation,
-        store: StateStore,
+        store: Store,
         clock: Callable[[], datetime],
         options: PassOptions | None = None,
         on_issue: Callable[[str, IssueOutcome], None] | None = None,
         mailer: Mailer | None = None,
         scope_cache_seconds: float = 600,
+        scope: ScopeCheck | None = None,
     ) -> None:
         self.b = binding
         self.regulation = regulation
@@ -93,7 +97,7 @@ class Runner:
         )
         self._catalog_ready = False
         self._calendar_warned: set[str] = set()
-        self.scope = ScopeCheck(binding, scope_cache_seconds)
+        self.scope = scope or ScopeCheck(binding, scope_cache_seconds)
 
     # -- commands -----------------------------------------------------------------------
 
@@ -168,7 +172,7 @@ class Runner:
             outcome = IssueOutcome(key, "ignored", error="not in the scope")
             self._log(outcome, report.run_id)
             return outcome
-        with self._writing(dry_run, check_clock=False):
+        with self._writing(dry_run, check_clock=False, single=True):
             return self._recompute(key, dry_run, report.run_id)
 
     def explain(self, key: str) -> SlaResult:
@@ -203,12 +207,15 @@ class Runner:
         return PassReport(self.b.name, uuid.uuid4().hex[:12])
 
     @contextmanager
-    def _writing(self, dry_run: bool, check_clock: bool = True) -> Iterator[None]:
-        """Hold the store's one-writer lock (not for a dry run); notice a clock gone back."""
+    def _writing(
+        self, dry_run: bool, check_clock: bool = True, single: bool = False
+    ) -> Iterator[None]:
+        """Hold the pass lock (`single`: the writer lock; nothing for a dry run); notice a
+        clock gone back."""
         if dry_run:
             yield
             return
-        with self.store.lock():
+        with self.store.writer() if single else self.store.lock():
             if check_clock:
                 self._check_clock()
             yield
@@ -250,12 +257,19 @@ class Runner:
         )
 
     def _recompute(self, key: str, dry_run: bool, run_id: str) -> IssueOutcome:
+        if dry_run:
+            return self._fresh(key, dry_run, run_id)
+        with self.store.issue_lock(self.b.name, key):
+            return self._fresh(key, dry_run, run_id)
+
+    def _fresh(self, key: str, dry_run: bool, run_id: str) -> IssueOutcome:
+        """Fetch, decide and apply one issue now (the caller holds its issue lock)."""
         try:
             raw = self.b.tracker.fetch(key, self.b.read_field_ids(), self.b.history_field_ids())
         except SkippableIssueError as exc:
             return self._failed(key, str(exc), dry_run, run_id)
         p = self._plan(raw, dry_run, run_id, dedupe=False)
-        return p if isinstance(p, IssueOutcome) else self._apply(p, dry_run, run_id)
+        return p if isinstance(p, IssueOutcome) else self._act(p, dry_run, run_id)
 
     def _failed(self, key: str, reason: str, dry_run: bool, run_id: str) -> IssueOutcome:
         if not dry_run:
@@ -302,6 +316,16 @@ class Runner:
             return self._failed(raw.key, str(exc), dry_run, run_id)
 
     def _apply(self, p: Plan, dry_run: bool, run_id: str) -> IssueOutcome:
+        """A plan of the pass, under its issue's lock; made again if the issue's record
+        changed since it was read (a webhook recompute, here or on another instance)."""
+        if dry_run:
+            return self._act(p, dry_run, run_id)
+        with self.store.issue_lock(self.b.name, p.key):
+            if self.store.issue(self.b.name, p.key) != p.seen:
+                return self._fresh(p.key, dry_run, run_id)
+            return self._act(p, dry_run, run_id)
+
+    def _act(self, p: Plan, dry_run: bool, run_id: str) -> IssueOutcome:
         """One issue; its own bad data never stops the others (fatal/retriable errors do)."""
         if dry_run:
             lines = p.lines + ([f"comment: {p.comment}"] if p.comment else [])

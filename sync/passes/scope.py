@@ -31,6 +31,12 @@ class ScopeCheck:
         self._answers: dict[str, tuple[bool, float]] = {}  # key -> (in scope, valid until)
         self._lock = threading.Lock()
 
+    def sharing(self, binding: Binding) -> ScopeCheck:
+        """A check asking through another binding (another thread's), with the same answers."""
+        other = ScopeCheck(binding, self.ttl, self._now)
+        other._answers, other._lock = self._answers, self._lock
+        return other
+
     def contains(self, key: str) -> bool:
         """Whether the scope selects `key` (asks the tracker unless a fresh answer is cached)."""
         cached = self.cached(key)

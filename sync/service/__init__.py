@@ -1,22 +1,27 @@
 """`sla-sync run`: the long-running service (webhooks + schedule + durable queue + metrics).
 
 One process, three kinds of thread: waitress serves the WSGI app (accepts webhooks into the
-SQLite queue, answers /healthz and /metrics), the worker drains the queue, the scheduler runs
-the incremental pass and the breach sweep. All of them hand `Command`s to `Service.handle`.
-The process holds the state store's one-writer lock for its whole life (its threads share it).
-On SIGTERM/SIGINT it keeps listening while the worker finishes the issue in hand, answering
+durable queue, answers /healthz and /metrics), `service.workers` workers drain the queue (one
+issue on one worker at a time), the scheduler runs the incremental pass and the breach sweep.
+All of them hand `Command`s to `Service.handle`. On a SQLite store the process holds the
+one-writer lock for its whole life (its threads share it); on PostgreSQL several instances
+serve side by side and the one holding the scheduler lease (`Lease`) runs the schedule.
+On SIGTERM/SIGINT it keeps listening while the workers finish the issues in hand, answering
 webhooks 503 (trackers retry them), then closes the listener.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import functools
 import logging
 import resource
 import signal
 import socket
 import sys
 import threading
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TextIO
@@ -26,10 +31,11 @@ import structlog
 from config.settings import Settings
 from sla import ConfigError
 from sync import registry
-from sync.adapters.queue import EventQueue
+from sync.adapters.store_port import open_queue
 from sync.composition import App, _utc_now
 from sync.errors import ListenError
 from sync.service.commands import Command, RecomputeIssue, Service, Sweep, SyncSince
+from sync.service.lease import Lease
 from sync.service.live import LiveView
 from sync.service.metrics import Metrics
 from sync.service.scheduler import Scheduler
@@ -80,19 +86,35 @@ class Runtime:
             on_issue=self.metrics.on_issue,
         )
         self.service = Service(self.app, self.metrics)
-        self.queue = EventQueue(settings.state_path)
-        self.metrics.watch_store(settings.state_path, self.service.trackers)
+        self.store = self.app.store
+        if self.store.shared:  # the leader pings its lease; a frozen one loses it
+            self.store.keep_lease(max(15.0, 5 * s.lease_check_seconds))  # type: ignore[attr-defined]
+        self.queue = open_queue(settings)
+        self.lease = Lease(self.store, s.lease_check_seconds)
+        self.metrics.watch_store(self.store.state_counts, self.service.trackers)
         self.metrics.watch_queue(self.queue.depth)
-        self.live = LiveView(settings, self.app.regulation, clock, self.service.monotonic)
-        self.wsgi = WebhookApp(self.service, self.queue, self.metrics, s, self.live)
-        self.worker = Worker(
-            self.queue, self.service.handle, s.coalesce_seconds, s.seen_ids_hours * 3600
+        self.metrics.watch_lease(lambda: self.lease.held.is_set())
+        self.live = LiveView(
+            settings, self.app.regulation, clock, self.service.monotonic, self.store
         )
+        self.wsgi = WebhookApp(self.service, self.queue, self.metrics, s, self.lease, self.live)
+        self.workers = [
+            Worker(
+                self.queue,
+                functools.partial(self.service.handle, lane=self.service.new_lane()),
+                s.coalesce_seconds,
+                s.seen_ids_hours * 3600,
+                name=f"sla-sync-worker-{i + 1}",
+            )
+            for i in range(s.workers)
+        ]
+        self.worker = self.workers[0]
         self.scheduler = Scheduler(
             self.service.trackers(),
             self.service.handle,
             s.sync_interval_minutes * 60,
             s.sweep_interval_seconds,
+            self.lease,
         )
         self.log = structlog.get_logger().bind(component="service")
         self._stop = threading.Event()
@@ -107,7 +129,9 @@ class Runtime:
         # waitress warns "Task queue depth is N" whenever a request waits for a thread; under
         # a burst that is expected (the queue, not waitress, is what must not lose events).
         logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-        with self.app.store.lock():
+        # SQLite: one process writes the file, for its whole life (exit 3 when another does).
+        # PostgreSQL: instances share the store; the lease decides which one schedules.
+        with contextlib.nullcontext() if self.store.shared else self.store.lock():
             server = self._listen()
             url = f"http://{server.effective_host}:{server.effective_port}"
             previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
@@ -119,11 +143,13 @@ class Runtime:
             try:
                 for sig in previous:
                     signal.signal(sig, stop)
-                self.worker.start()
+                self.lease.start()
+                for worker in self.workers:
+                    worker.start()
                 self.scheduler.start()
                 self.log.info(
                     "service.listening", url=url, trackers=self.service.trackers(),
-                    live_view=self.live.on,
+                    live_view=self.live.on, store=self.store.label, workers=len(self.workers),
                 )  # fmt: skip
                 if self.live.on and not _loopback(self.settings.host):
                     # Customer data and credentials over plain HTTP: TLS belongs in front.
@@ -194,13 +220,18 @@ class Runtime:
 
     def _drain(self) -> None:
         grace = self.settings.shutdown_grace_seconds
-        worker_done = self.worker.stop(grace)
+        for worker in self.workers:
+            worker.stopping.set()  # all of them at once; each finishes its issue in hand
+        self.queue.wake()
+        deadline = time.monotonic() + grace
+        workers_done = all([w.stop(max(0.0, deadline - time.monotonic())) for w in self.workers])
         # A pass in progress is not waited for: its cursor only moves after its writes.
         scheduler_done = self.scheduler.stop(min(grace, 1.0))
-        self._stopped = (worker_done, scheduler_done)
+        self.lease.stop(1.0)
+        self._stopped = (workers_done, scheduler_done)
 
     def shutdown(self) -> None:
-        """Stop accepting, finish the issue in hand, leave the rest queued."""
+        """Stop accepting, finish the issues in hand, leave the rest queued."""
         self.wsgi.accepting = False
         if self._stopped is None:
             self._drain()

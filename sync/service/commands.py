@@ -1,13 +1,13 @@
 """The service's commands and the one function that handles them.
 
-The webhook worker and the scheduler both build a `Command` and call `Service.handle`; the
-Runner does the work. One lock per tracker: the adapter's HTTP session and the pass are not
-meant to run twice at once, and a webhook recompute simply waits for a running pass.
+The webhook workers and the scheduler build a `Command` and call `Service.handle`; a Runner
+does the work. Each thread brings its own runners (a `lane`: its own tracker connection), so
+no adapter is shared between threads, and no tracker-wide lock makes a webhook wait for a
+whole pass: the pass and the workers meet only on one issue at a time (`Store.issue_lock`).
 """
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +17,7 @@ import structlog
 from sync.composition import App
 from sync.errors import StoreError
 from sync.passes.outcome import IssueOutcome, PassReport
+from sync.passes.runner import Runner
 from sync.service.metrics import Metrics
 
 _PROJECTS_TTL = 60.0  # seconds between two reads of the projects the store knows
@@ -58,14 +59,21 @@ class Service:
         self.monotonic = monotonic
         self.started = monotonic()
         self.last_success: float | None = None  # monotonic end of the last successful pass
-        self._locks = {r.b.name: threading.Lock() for r in app.runners()}
+        self._names = [r.b.name for r in app.runners()]
+        self._lanes: list[dict[str, Runner]] = []
         self.log = structlog.get_logger().bind(component="service")
         self.store_error: str | None = None  # the last StoreError of a command, until one works
         self._projects: dict[str, tuple[set[str], float]] = {}
 
     def trackers(self) -> list[str]:
         """Names of the configured trackers."""
-        return list(self._locks)
+        return list(self._names)
+
+    def new_lane(self) -> dict[str, Runner]:
+        """Runners of their own for one more thread (a webhook worker)."""
+        lane = self.app.lane()
+        self._lanes.append(lane)
+        return lane
 
     def tracker_of_kind(self, kind: str, name: str | None = None) -> str | None:
         """The tracker a webhook source feeds: by name, else the only one of that kind."""
@@ -76,40 +84,55 @@ class Service:
         ]
         return candidates[0] if len(candidates) == 1 else None
 
-    def handle(self, command: Command) -> PassReport | IssueOutcome:
-        """Run one command; errors propagate after being counted (callers decide to go on)."""
-        runner = self.app.runner(command.tracker)
+    def handle(
+        self, command: Command, lane: dict[str, Runner] | None = None
+    ) -> PassReport | IssueOutcome:
+        """Run one command with the runners of `lane` (default: the scheduler's); errors
+        propagate after being counted (callers decide to go on)."""
+        runner = lane[command.tracker] if lane else self.app.runner(command.tracker)
         kind = type(command).__name__
         start = self.monotonic()
-        with self._locks[command.tracker]:
-            try:
-                if isinstance(command, RecomputeIssue):
-                    # A webhook's issue: written only once the scope query confirms it.
-                    result: PassReport | IssueOutcome = runner.recompute(command.key, scoped=True)
-                elif isinstance(command, SyncSince):
-                    runner.refresh()  # field definitions may have changed since the last pass
-                    result = runner.sync_since()
-                else:
-                    result = runner.sweep()
-            except Exception as exc:
-                if isinstance(exc, StoreError):
-                    self.store_error = str(exc)
-                self.metrics.passes.labels(command.tracker, kind, "error").inc()
-                raise
-            finally:
-                self.metrics.pass_seconds.labels(command.tracker, kind).observe(
-                    self.monotonic() - start
-                )
+        try:
+            if isinstance(command, RecomputeIssue):
+                # A webhook's issue: written only once the scope query confirms it.
+                result: PassReport | IssueOutcome = runner.recompute(command.key, scoped=True)
+            elif isinstance(command, SyncSince):
+                # Field definitions may have changed since the last pass: every lane re-reads.
+                for r in (runner, *(ln[command.tracker] for ln in self._lanes)):
+                    r.refresh()
+                result = runner.sync_since()
+            else:
+                result = runner.sweep()
+        except Exception as exc:
+            if isinstance(exc, StoreError):
+                self.store_error = str(exc)
+            self.metrics.passes.labels(command.tracker, kind, "error").inc()
+            raise
+        finally:
+            self.metrics.pass_seconds.labels(command.tracker, kind).observe(
+                self.monotonic() - start
+            )
         self.store_error = None
         if not isinstance(command, RecomputeIssue):
             self.metrics.passes.labels(command.tracker, kind, "ok").inc()
             self.last_success = self.monotonic()
             self.metrics.last_success.set_to_current_time()
+            if self.app.store.shared:  # every instance's /healthz sees the leader's passes
+                self.app.store.mark_pass_ok(command.tracker, time.time_ns() // 1000)
         return result
 
     def pass_age(self) -> float:
-        """Seconds since the last successful pass (since start when there was none yet)."""
-        return self.monotonic() - (self.last_success or self.started)
+        """Seconds since the last successful pass (since start when there was none yet); on a
+        shared store, the last pass of whichever instance led."""
+        age = self.monotonic() - (self.last_success or self.started)
+        if self.app.store.shared:
+            try:
+                ok_us = self.app.store.last_pass_ok()
+            except StoreError:
+                ok_us = None
+            if ok_us is not None:
+                age = min(age, max(0.0, time.time() - ok_us / 1e6))
+        return age
 
     def store_problem(self) -> str | None:
         """Why the state store is unusable right now (None: it works), for /healthz."""

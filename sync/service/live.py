@@ -21,7 +21,8 @@ from config.regulation import Regulation
 from config.settings import RetrySettings, Settings
 from sla import SlaError
 from sync import registry
-from sync.adapters.live_store import SqliteLiveStore
+from sync.adapters.live_store import LiveStore
+from sync.adapters.store_port import Store, open_store
 from sync.binding import Binding, connect
 from sync.errors import FatalTrackerError, RetriableTrackerError, SkippableIssueError, StoreError
 from sync.passes.decide import evaluate
@@ -80,17 +81,19 @@ class LiveView:
         regulation: Regulation,
         clock: Callable[[], datetime],
         monotonic: Callable[[], float],
+        store: Store | None = None,
     ) -> None:
         s = settings.service
         self.auth = LiveAuth(s.live_view_token, s.live_view_users)
         self.refresh = s.live_view_refresh_seconds
         self.regulation, self.clock, self.monotonic = regulation, clock, monotonic
-        self.path = settings.state_path
+        self.settings = settings
+        self._state_store = store  # the service's own store (SQLite or PostgreSQL)
         self.trackers = [
             Tracker(t.name, t.url, registry.get(t.kind).issue_url) for t in settings.all_trackers()
         ]
         self.reader = IssueReader(settings, regulation)
-        self._store: SqliteLiveStore | None = None
+        self._store: LiveStore | None = None
         self._opening = threading.Lock()
         self.log = structlog.get_logger().bind(component="live_view")
 
@@ -99,19 +102,24 @@ class LiveView:
         """Served only when a credential is configured."""
         return self.auth.on
 
-    def store(self) -> SqliteLiveStore:
-        """The read model, opened on first use (its own connection to the state file)."""
+    def store(self) -> LiveStore:
+        """The read model: the service's store's, else the configured store's, on first use."""
         with self._opening:
             if self._store is None:
-                self._store = SqliteLiveStore(self.path)
+                if self._state_store is not None:
+                    self._store = self._state_store.live()
+                else:
+                    self._opened = open_store(self.settings)
+                    self._store = self._opened.live()
             return self._store
 
     def close(self) -> None:
-        """Close the read model's connection, if it was opened."""
+        """Close the store this view opened itself, if any (the service's stays open)."""
         with self._opening:
-            if self._store is not None:
-                self._store.close()
-                self._store = None
+            if getattr(self, "_opened", None) is not None:
+                self._opened.close()
+                self._opened = None
+            self._store = None
 
     def handle(self, method: str, raw_path: str, environ: Mapping[str, Any]) -> Response:
         """Answer one request for /live or /live/…; 404 when the view is off."""

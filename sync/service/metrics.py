@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterable
-from pathlib import Path
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
@@ -18,8 +16,12 @@ CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 class _StoreCollector(Collector):
     """Issues per clock state and breached issues, read from the state store at scrape time."""
 
-    def __init__(self, path: Path, trackers: Callable[[], Iterable[str]]) -> None:
-        self.path, self.trackers = path, trackers
+    def __init__(
+        self,
+        counts: Callable[[], list[tuple[str, str, int, int]]],
+        trackers: Callable[[], Iterable[str]],
+    ) -> None:
+        self.counts, self.trackers = counts, trackers
 
     def collect(self):
         states = GaugeMetricFamily(
@@ -31,16 +33,8 @@ class _StoreCollector(Collector):
             "sla_sync_breached_issues", "Issues whose SLA is breached", labels=["tracker"]
         )
         try:
-            # A read-only connection per scrape: scrapes are rare, and it never blocks writers.
-            db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=2)
-            try:
-                rows = db.execute(
-                    "SELECT tracker, coalesce(state, 'unknown'), sum(breached), count(*) "
-                    "FROM issues GROUP BY tracker, state"
-                ).fetchall()
-            finally:
-                db.close()
-        except sqlite3.Error:
+            rows = self.counts()
+        except Exception:  # a scrape must answer while the store is down (/healthz says why)
             rows = []
         totals: dict[str, int] = dict.fromkeys(self.trackers(), 0)
         for tracker, state, n_breached, n in rows:
@@ -98,15 +92,28 @@ class Metrics:
         self.queue_depth = Gauge(
             "sla_sync_queue_depth", "Webhook events queued, not yet processed", registry=r
         )
+        self.leader = Gauge(
+            "sla_sync_scheduler_leader",
+            "1 while this instance runs the scheduled pass and sweep (holds the lease)",
+            registry=r,
+        )
         self.last_success = Gauge(
             "sla_sync_last_success_timestamp_seconds",
             "End of the last successful pass",
             registry=r,
         )
 
-    def watch_store(self, path: Path, trackers: Callable[[], Iterable[str]]) -> None:
-        """Export issues by state and breached issues from the state store file."""
-        self.registry.register(_StoreCollector(path, trackers))
+    def watch_store(
+        self,
+        counts: Callable[[], list[tuple[str, str, int, int]]],
+        trackers: Callable[[], Iterable[str]],
+    ) -> None:
+        """Export issues by state and breached issues (`Store.state_counts`)."""
+        self.registry.register(_StoreCollector(counts, trackers))
+
+    def watch_lease(self, held: Callable[[], bool]) -> None:
+        """Export whether this instance holds the scheduler lease."""
+        self.leader.set_function(lambda: 1.0 if held() else 0.0)
 
     def watch_queue(self, depth: Callable[[], int]) -> None:
         """Export the queue depth, read at scrape time."""

@@ -1,4 +1,8 @@
-"""The schedule loop: incremental pass every N minutes, breach sweep every M seconds."""
+"""The schedule loop: incremental pass every N minutes, breach sweep every M seconds.
+
+Only while this instance leads (`Lease`): on taking the lease (at start, or when the leader
+died) it runs the pass and the sweep at once, then on schedule.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,15 @@ from sync.errors import classify
 from sync.service.commands import Command, Sweep, SyncSince
 
 
+class _Always:
+    """The lease of a process that always leads (SQLite, tests)."""
+
+    shared = False
+    generation = 1
+    held = threading.Event()
+    held.set()
+
+
 class Scheduler:
     """A thread running `schedule` jobs that hand commands to the service's `handle`."""
 
@@ -21,8 +34,10 @@ class Scheduler:
         handle: Callable[[Command], object],
         sync_seconds: float,
         sweep_seconds: float,
+        lease=None,
     ) -> None:
         self.trackers, self.handle = list(trackers), handle
+        self.lease = lease or _Always()
         self.stopping = threading.Event()
         self.log = structlog.get_logger().bind(component="scheduler")
         # Our own Scheduler instance: the module-level default is process-global state.
@@ -45,7 +60,7 @@ class Scheduler:
 
     def run(self, command: Command) -> None:
         """Run one scheduled command; a failure is logged and the schedule goes on."""
-        if self.stopping.is_set():
+        if self.stopping.is_set() or not self.lease.held.is_set():
             return
         try:
             self.handle(command)
@@ -59,9 +74,15 @@ class Scheduler:
             )
 
     def _loop(self) -> None:
-        for name in self.trackers:
-            self.run(SyncSince(name))
+        term = 0
         while not self.stopping.is_set():
+            if self.lease.held.is_set() and self.lease.generation != term:
+                term = self.lease.generation  # a new term: catch up at once
+                for name in self.trackers:
+                    self.run(SyncSince(name))
+                if self.lease.shared:  # maybe taken over from a leader that died mid-term
+                    for name in self.trackers:
+                        self.run(Sweep(name))
             self.jobs.run_pending()
             idle = self.jobs.idle_seconds
             self.stopping.wait(1.0 if idle is None else max(0.05, min(idle, 1.0)))

@@ -1,4 +1,10 @@
-"""The queue worker: drains the webhook queue, one recompute per issue per burst."""
+"""The queue workers: several threads drain the webhook queue, each issue on one at a time.
+
+A worker claims the oldest issue no other worker holds (here or, on PostgreSQL, on another
+instance), once its first event is `coalesce_seconds` old (a burst on one issue becomes one
+recompute), recomputes it, and deletes the events it covered; events that arrived meanwhile
+stay queued for the next claim. A failed recompute gives the issue back with its events.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +14,11 @@ from collections.abc import Callable
 
 import structlog
 
-from sync.adapters.queue import EventQueue
+from sync.adapters.store_port import WebhookQueue
 from sync.errors import FatalTrackerError, classify
 from sync.service.commands import RecomputeIssue
 
-_IDLE_WAIT = 1.0  # also the latest a stop request is noticed while idle
+_IDLE_WAIT = 1.0  # also the latest a stop request (or another instance's event) is noticed
 _ISSUE_GONE = (400, 403, 404, 410)
 _ERROR_PAUSE = 2.0  # tracker down: back off instead of spinning on the same event
 
@@ -22,18 +28,19 @@ class Worker:
 
     def __init__(
         self,
-        queue: EventQueue,
+        queue: WebhookQueue,
         handle: Callable[[RecomputeIssue], object],
         coalesce_seconds: float = 0.2,
         seen_ids_seconds: float = 86_400,
+        name: str = "sla-sync-worker",
     ) -> None:
         self.queue, self.handle = queue, handle
         self.coalesce = coalesce_seconds
         self.seen_ids_seconds = seen_ids_seconds
         self.stopping = threading.Event()
         self.processed = 0  # batches handled (tests, bench)
-        self.log = structlog.get_logger().bind(component="worker")
-        self._thread = threading.Thread(target=self._run, name="sla-sync-worker", daemon=True)
+        self.log = structlog.get_logger().bind(component="worker", worker=name)
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._next_prune = 0.0
 
     def start(self) -> None:
@@ -50,35 +57,41 @@ class Worker:
 
     def _run(self) -> None:
         while not self.stopping.is_set():
+            seen = self.queue.generation
             try:
                 if not self.step():
-                    self.queue.wait(_IDLE_WAIT)
+                    self.queue.wait(self._idle_seconds(), since=seen)
             except Exception as exc:
                 # The event stays queued; the scheduled pass repairs it meanwhile anyway.
                 self.log.error("worker.error", error=str(exc), kind=classify(exc).value)
                 self.stopping.wait(_ERROR_PAUSE)
 
+    def _idle_seconds(self) -> float:
+        """Until the oldest waiting issue's coalescing window ends (or the idle poll)."""
+        first = self.queue.next_ready_us()
+        if first is None:
+            return _IDLE_WAIT
+        return min(_IDLE_WAIT, max(0.005, first / 1e6 + self.coalesce - time.time()))
+
     def step(self) -> bool:
-        """Process the oldest queued issue; False when the queue is empty."""
+        """Process the oldest ready issue nobody holds; False when there is none."""
         self._prune()
-        oldest = self.queue.oldest()
-        if oldest is None:
-            return False
-        tracker, key, received_us = oldest
-        # Coalescing: give a burst on one issue a moment to arrive, then one recompute for all.
-        wait = received_us / 1e6 + self.coalesce - time.time()
-        if wait > 0 and self.stopping.wait(min(wait, self.coalesce)):
-            return True
-        batch = self.queue.take(tracker, key)
+        batch = self.queue.claim(time.time_ns() // 1000 - int(self.coalesce * 1e6))
         if batch is None:
-            return True
+            return False
         try:
-            self.handle(RecomputeIssue(tracker, key))
+            self.handle(RecomputeIssue(batch.tracker, batch.key))
         except FatalTrackerError as exc:
             if exc.status not in _ISSUE_GONE:
+                self.queue.release(batch)
                 raise  # e.g. 401: the whole tracker is unusable; keep the rows, pause
             # This issue only (deleted, no access, bad key): retrying cannot help.
-            self.log.warning("worker.dropped", tracker=tracker, issue=key, error=str(exc))
+            self.log.warning(
+                "worker.dropped", tracker=batch.tracker, issue=batch.key, error=str(exc)
+            )
+        except BaseException:
+            self.queue.release(batch)
+            raise
         self.queue.done(batch)
         self.processed += 1
         return True

@@ -3,8 +3,9 @@
 Order of checks for a webhook: route, size (413), signature over the raw body (401), JSON and
 shape (400), scope (200 "ignored" for an issue known to be outside it), de-duplication by
 delivery id (200 "duplicate"), queue commit, then 202. Nothing is parsed before the signature
-is verified, and no request can raise out of `__call__`. /healthz also reports the state store.
-/live (the live view, `sync.service.live`) is 404 unless a credential is configured.
+is verified, and no request can raise out of `__call__`. /healthz also reports the state store
+and whether this instance holds the scheduler lease. /live (the live view, `sync.service.live`)
+is 404 unless a credential is configured.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import structlog
 
 from config.settings import ServiceSettings
 from sync import registry
-from sync.adapters.queue import EventQueue
+from sync.adapters.store_port import WebhookQueue
 from sync.errors import StoreError
 from sync.registry import WebhookIntake
 from sync.service.metrics import CONTENT_TYPE, Metrics
@@ -56,19 +57,27 @@ class LiveRoutes(Protocol):
     ) -> tuple[int, str, bytes, list[tuple[str, str]]]: ...
 
 
+class Leadership(Protocol):
+    """Whether this instance runs the schedule (`sync.service.lease.Lease`)."""
+
+    @property
+    def role(self) -> str: ...
+
+
 class WebhookApp:
     """The WSGI callable served by waitress (and called directly by tests)."""
 
     def __init__(
         self,
         routes: Routes,
-        queue: EventQueue,
+        queue: WebhookQueue,
         metrics: Metrics,
         settings: ServiceSettings,
+        lease: Leadership | None = None,
         live: LiveRoutes | None = None,
     ) -> None:
         self.routes, self.queue, self.metrics, self.settings = routes, queue, metrics, settings
-        self.live = live
+        self.lease, self.live = lease, live
         self.accepting = True  # False from SIGTERM on: new webhooks get 503 (Jira retries)
         self.log = structlog.get_logger().bind(component="webhooks")
         # Webhook sources by path segment: every registered kind that has an intake.
@@ -188,6 +197,8 @@ class WebhookApp:
             "last_pass_age_seconds": round(age, 3),
             "max_age_seconds": bound,
             "store": "ok" if store is None else store,
+            # Whether this instance runs the scheduled pass and sweep (PostgreSQL: the lease).
+            "scheduler": self.lease.role if self.lease is not None else "leader",
         }
         return 200 if ok else 503, "application/json", json.dumps(doc).encode() + b"\n"
 

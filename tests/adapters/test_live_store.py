@@ -60,7 +60,8 @@ def test_the_read_model_lives_beside_the_state_store_and_survives_a_reopen(tmp_p
     assert again.open_requests() == [open_row()]
     assert StateStore(path).cursor("jira", "project = SUP") == 42
     db = sqlite3.connect(path)
-    assert db.execute("SELECT version FROM live_schema").fetchall() == [(1,)]
+    # The read model is a numbered migration of the state store, applied once.
+    assert db.execute("SELECT count(*) FROM schema_version WHERE version = 4").fetchone() == (1,)
     tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"live_open", "live_closed", "issues", "cursors"} <= tables
 
@@ -80,9 +81,22 @@ def test_a_state_file_from_before_the_read_model_asks_the_sweep_to_fill_it(tmp_p
         store.record_issue("jira", key, seen_updated_us=1, check_us=None, state=state,
                            breached=False, due_us=None, recorded_us=recorded)  # fmt: skip
     assert store.due_for_check("jira", now_us) == []
-    SqliteLiveStore(path)  # the first open of the read model
+    store.close()
+    _as_before_the_read_model(path)
+    store = StateStore(path)  # the first open since the upgrade applies migration 4
     assert sorted(store.due_for_check("jira", now_us)) == ["SUP-1", "SUP-2", "SUP-3"]
     store.record_issue("jira", "SUP-1", seen_updated_us=1, check_us=None, state="running",
                        breached=False, due_us=None, recorded_us=now_us)  # fmt: skip
-    SqliteLiveStore(path)  # opened again: nothing is asked twice
+    store.close()
+    store = StateStore(path)  # opened again: nothing is asked twice
     assert sorted(store.due_for_check("jira", now_us)) == ["SUP-2", "SUP-3"]
+
+
+def _as_before_the_read_model(path) -> None:
+    """The state file as the version before the live view left it (schema version 3)."""
+    db = sqlite3.connect(path)
+    db.executescript(
+        "DROP TABLE live_open; DROP TABLE live_closed; "
+        "DELETE FROM schema_version WHERE version = 4;"
+    )
+    db.close()

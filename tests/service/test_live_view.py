@@ -83,7 +83,7 @@ def make_app(tmp_path, clock, **service) -> WebhookApp:
     app = App(settings, clock=lambda: clock[0])
     live = LiveView(settings, app.regulation, lambda: clock[0], lambda: 0.0)
     queue = EventQueue(settings.state_path)
-    return WebhookApp(FakeRoutes(), queue, Metrics(), settings.service, live)
+    return WebhookApp(FakeRoutes(), queue, Metrics(), settings.service, live=live)
 
 
 def on(tmp_path, clock) -> WebhookApp:
