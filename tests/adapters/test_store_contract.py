@@ -156,3 +156,24 @@ def test_migrations_are_numbered_applied_once_and_a_newer_store_is_refused(open_
         db.execute("INSERT INTO schema_version VALUES (?, 'from the future', 0)", (LATEST + 1,))
     with pytest.raises(StoreError, match=f"version {LATEST + 1}, written by a newer sla-sync"):
         open_store()
+
+
+def test_the_live_views_read_model_is_kept_by_both_backends(open_store):
+    """Migration 4: a request moves between open and closed rows, on either backend."""
+    from sync.report.snapshot import Closure, OpenRequest
+
+    live = open_store().live()
+    row = OpenRequest(
+        tracker="jira", key="SUP-1", status="in_progress", state="running", at_risk=False,
+        breached=False, priority="high", line="1-2", customer="Лента", assignee="Анна",
+        policy="regulation", due_us=2_000, at_risk_at_us=1_500, elapsed_us=100,
+        target_us=1_000, computed_us=1_000_000,
+    )  # fmt: skip
+    live.record(row)
+    live.record(dataclasses.replace(row, state="paused"))  # the upsert keeps one row
+    assert live.open_requests() == [dataclasses.replace(row, state="paused")]
+    closed = Closure("jira", "SUP-1", 5_000, "met", "high", "1-2", "Лента", "Анна",
+                     "regulation", 900, 1_000, 6_000)  # fmt: skip
+    live.record(closed)
+    assert live.open_requests() == [] and live.closures(0) == [closed]
+    assert live.knows("jira", "SUP-1") and not live.knows("youtrack", "SUP-1")
