@@ -63,6 +63,11 @@ class WebhookIntake(Protocol):
         """Events that need no recompute (e.g. a deleted issue)."""
         ...
 
+    def history(self, doc: Mapping[str, Any]) -> Mapping[str, Any] | None:
+        """The change as one of the tracker's history entries (author and items), when the
+        payload carries it: the service then drops the webhooks of its own writes."""
+        ...
+
 
 @dataclass(frozen=True)
 class SandboxLink:

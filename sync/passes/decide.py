@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from config.regulation import Regulation
 from mappings.breach_comment import breach_comment
@@ -202,21 +203,26 @@ def changed_by_someone_else(raw: RawIssue, seen: IssueState | None, rules: Rules
     """Did anyone but sla-sync change the issue since it was last processed?"""
     if seen is None or seen.seen_updated_us is None:
         return True
+    m = rules.binding.mapping
+    for h in reversed(raw.histories):
+        at = m.history_time(h)
+        if at is None or to_us(at) <= seen.seen_updated_us:
+            break
+        if not is_own_change(h, rules):
+            return True
+    return False
+
+
+def is_own_change(history: Mapping[str, Any], rules: Rules) -> bool:
+    """One history entry is sla-sync's account touching only what sla-sync writes."""
     b = rules.binding
-    m = b.mapping
-    own_fields = m.own_write_fields(b.profile, b.catalog)
+    own_fields = b.mapping.own_write_fields(b.profile, b.catalog)
     w = b.profile.write
     own_labels = [lb for lb in (w.label_breached, w.label_at_risk) if lb]
     if rules.escalations is not None:  # labels and fields our escalation rules set
         own_labels += rules.escalations.labels()
         own_fields = own_fields | rules.escalations.fields()
-    for h in reversed(raw.histories):
-        at = m.history_time(h)
-        if at is None or to_us(at) <= seen.seen_updated_us:
-            break
-        if not m.is_own_change(h, rules.account_id, own_fields, own_labels):
-            return True
-    return False
+    return b.mapping.is_own_change(history, rules.account_id, own_fields, own_labels)
 
 
 def next_check(

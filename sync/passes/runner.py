@@ -16,9 +16,10 @@ recompute first checks that the issue is in the scope (`ScopeCheck`).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
+from typing import Any
 
 import structlog
 
@@ -41,6 +42,7 @@ from sync.passes.decide import (
     decide,
     evaluate,
     is_duplicate,
+    is_own_change,
 )
 from sync.passes.deliver import Effects
 from sync.passes.escalations import EscalationRules
@@ -174,6 +176,11 @@ class Runner:
             return outcome
         with self._writing(dry_run, check_clock=False, single=True):
             return self._recompute(key, dry_run, report.run_id)
+
+    def is_own_write(self, history: Mapping[str, Any]) -> bool:
+        """A change (as the tracker's webhook describes it) is only sla-sync's own write."""
+        self._start()
+        return is_own_change(history, self._rules())
 
     def explain(self, key: str) -> SlaResult:
         """The SLA result of one issue, read-only."""

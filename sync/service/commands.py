@@ -9,8 +9,9 @@ whole pass: the pass and the workers meet only on one issue at a time (`Store.is
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import structlog
 
@@ -137,6 +138,13 @@ class Service:
     def store_problem(self) -> str | None:
         """Why the state store is unusable right now (None: it works), for /healthz."""
         return self.store_error or self.app.store.health()
+
+    def own_write(self, tracker: str, history: Mapping[str, Any]) -> bool:
+        """The webhook describes only sla-sync's own write (nothing for a worker to do)."""
+        try:
+            return self.app.runner(tracker).is_own_write(history)
+        except Exception:  # not knowing is no reason to refuse a webhook: queue it
+            return False
 
     def out_of_scope(self, tracker: str, key: str) -> bool:
         """Known without asking the tracker that `key` is not one of its requests.

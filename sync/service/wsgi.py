@@ -42,6 +42,7 @@ class Routes(Protocol):
     def pass_age(self) -> float: ...
     def out_of_scope(self, tracker: str, key: str) -> bool: ...
     def store_problem(self) -> str | None: ...
+    def own_write(self, tracker: str, history: Mapping[str, Any]) -> bool: ...
 
 
 _REASONS = {200: "OK", 202: "Accepted", 301: "Moved Permanently", 400: "Bad Request",
@@ -137,9 +138,13 @@ class WebhookApp:
         intake = self._intakes[source]
         body = self._body(environ)
         self._verify(source, intake, environ, body)
-        key, event = _issue_key(intake, body)
+        key, event, doc = _issue_key(intake, body)
         if intake.ignored(event):
             return 200, f"ignored: {event}"
+        history = intake.history(doc)
+        if history is not None and self.routes.own_write(tracker, history):
+            # The webhook of sla-sync's own write: the pass that wrote it knows the result.
+            return 200, f"ignored: {key} changed by sla-sync itself"
         if self.routes.out_of_scope(tracker, key):
             self.log.info("webhook.out_of_scope", tracker=tracker, issue=key)
             return 200, f"ignored: {key} is not in the scope of tracker {tracker}"
@@ -212,8 +217,8 @@ def _header(environ: Environ, name: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _issue_key(intake: WebhookIntake, body: bytes) -> tuple[str, str | None]:
-    """The issue key (and the event name) of a payload; 400 when there is none."""
+def _issue_key(intake: WebhookIntake, body: bytes) -> tuple[str, str | None, dict]:
+    """The issue key, the event name and the decoded payload; 400 when there is no key."""
     try:
         doc = json.loads(body)
     except (ValueError, RecursionError):
@@ -225,4 +230,4 @@ def _issue_key(intake: WebhookIntake, body: bytes) -> tuple[str, str | None]:
         raise Reject(400, "bad_request", "missing issue key")
     if not intake.key_pattern.fullmatch(key):
         raise Reject(400, "bad_request", "issue key has the wrong shape")
-    return key, event
+    return key, event, doc

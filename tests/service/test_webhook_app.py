@@ -40,6 +40,9 @@ class FakeRoutes:
     def store_problem(self) -> str | None:
         return self.store
 
+    def own_write(self, tracker: str, history) -> bool:
+        return (history.get("author") or {}).get("accountId") == "sla-bot"
+
 
 def call(app, method: str, path: str, body: bytes = b"", headers: dict | None = None):
     """One WSGI call; (status code, body text)."""
@@ -334,3 +337,25 @@ def test_healthz_reports_a_state_store_the_passes_cannot_use(env):
     )
     status, text = call(app, "GET", "/healthz")
     assert status == 503 and json.loads(text)["store"] == routes.store
+
+
+def _jira_change(author: str, items: list) -> bytes:
+    # The shape of tests/fixtures/jira/real/jira_cloud_webhook_issue_updated_status.zulip.json.
+    return json.dumps(
+        {
+            "webhookEvent": "jira:issue_updated",
+            "user": {"accountId": author},
+            "issue": {"key": "SUP-1"},
+            "changelog": {"id": "1", "items": items},
+        }
+    ).encode()
+
+
+def test_the_webhook_of_our_own_write_is_answered_ignored_and_not_queued(tmp_path):
+    queue = EventQueue(tmp_path / "q.sqlite3")
+    app = WebhookApp(FakeRoutes(), queue, Metrics(), ServiceSettings(webhook_allow_unsigned=True))
+    ours = _jira_change("sla-bot", [{"field": "SLA due", "fieldId": "customfield_10110"}])
+    status, text = call(app, "POST", "/webhooks/jira", ours)
+    assert (status, queue.depth()) == (200, 0) and "changed by sla-sync itself" in text
+    human = _jira_change("anna", [{"field": "status", "fieldId": "status"}])
+    assert call(app, "POST", "/webhooks/jira", human)[0] == 202 and queue.depth() == 1

@@ -49,5 +49,14 @@ class JiraIntake:
     def ignored(self, event: str | None) -> bool:
         return event in _IGNORED_EVENTS
 
+    def history(self, doc: Mapping[str, Any]) -> Mapping[str, Any] | None:
+        # `jira:issue_updated` carries `user` (who) and `changelog.items` (what), the shape of
+        # one changelog history: tests/fixtures/jira/real/jira_cloud_webhook_issue_updated_*.
+        changelog, user = doc.get("changelog"), doc.get("user")
+        if not isinstance(changelog, Mapping) or not isinstance(user, Mapping):
+            return None
+        items = changelog.get("items")
+        return {"author": user, "items": items} if isinstance(items, list) and items else None
+
 
 INTAKE = JiraIntake()

@@ -48,5 +48,8 @@ class YouTrackIntake:
     def ignored(self, event: str | None) -> bool:
         return False
 
+    def history(self, doc: Mapping[str, Any]) -> Mapping[str, Any] | None:
+        return None  # the shipped workflow rule already drops sla-sync's own changes
+
 
 INTAKE = YouTrackIntake()
