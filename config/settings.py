@@ -111,7 +111,9 @@ class ServiceSettings(_Strict):
     youtrack_webhook_secret: SecretStr | None = None  # value of X-Sla-Sync-Secret
     webhook_allow_unsigned: bool = False  # accept webhooks without a secret (local only)
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
-    coalesce_seconds: float = Field(default=0.2, ge=0)  # wait for a burst on one issue
+    # Wait this long for a burst on one issue (a Jira edit and its comment arrive within
+    # milliseconds), then one recompute for all of it; every webhook waits at least this.
+    coalesce_seconds: float = Field(default=0.05, ge=0)
     seen_ids_hours: float = Field(default=24, gt=0)  # remember delivery ids this long
     shutdown_grace_seconds: float = Field(default=5, ge=0)
     threads: int = Field(default=4, ge=1, le=64)  # waitress worker threads
