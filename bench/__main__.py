@@ -48,31 +48,9 @@ def main() -> int:
             f"{r['rss_growth_mb']:.1f} MB; required: < 200 MB)"
         )
     if "sync" in sections:
-        from bench.sync import run_pass_bench
+        from bench.sync import print_steady
 
-        print(
-            "\n(3) passes over a 10 000-issue sandbox project (~10 changes per issue), "
-            "real jira client over HTTP"
-        )
-        print(
-            f"  {'mode':<11}{'pass':<13}{'requests':>9}{'minimum':>9}{'ratio':>7}"
-            f"{'writes':>8}{'wall s':>8}"
-        )
-        for mode in ("cloud", "datacenter"):
-            r = run_pass_bench(mode)
-            passes = (("full", "full"), ("own writes", "absorb"), ("incremental", "inc"))
-            for label, pre in passes:
-                req, low = r[f"{pre}_requests"], r[f"{pre}_minimum"]
-                print(
-                    f"  {mode:<11}{label:<13}{req:>9}{low:>9}{req / low:>7.3f}"
-                    f"{r[f'{pre}_writes']:>8}{r[f'{pre}_s']:>8.1f}"
-                )
-            print(
-                f"  {mode:<11}memory: RSS growth during the full pass {r['rss_growth_mb']:.0f} MB,"
-                f" process peak {r['peak_rss_mb']:.0f} MB (the sandbox, holding every issue and"
-                f" history, runs in this process); the incremental pass read {r['inc_seen']}"
-                f" issues for {r['inc_writes']} writes (JQL dates are whole minutes)"
-            )
+        print_steady()
     if "service" in sections:
         from bench import service
 
