@@ -223,7 +223,7 @@ def _row(name: str, r: PassRow) -> str:
     made += f"+{r.total - q['setup'] - q['search'] - q['changelog'] - q['writes'] - q['comments']})"
     floor = f"{r.floor} ({m['search']}+{m['changelog']}+{m['writes'] + m['comments']})"
     return (
-        f"  {name:<15}{r.label:<16}{r.people:>6}  {listed:<18}{made:<33}{floor:<24}"
+        f"  {name:<16}{r.label:<16}{r.people:>6}  {listed:<18}{made:<33}{floor:<24}"
         f"{r.ratio:>6.3f}{r.wall_s:>8.1f}"
     )
 
@@ -241,7 +241,7 @@ def print_steady(n: int = 10_000, passes: int = 8) -> None:
         " last changed by our own writes of the previous pass / re-read by the overlap"
     )
     print(
-        f"  {'tracker':<15}{'pass':<16}{'people':>6}  {'listed p/own/ovl':<18}{'requests':<33}"
+        f"  {'tracker':<16}{'pass':<16}{'people':>6}  {'listed p/own/ovl':<18}{'requests':<33}"
         f"{'minimum':<24}{'ratio':>6}{'wall s':>8}"
     )
     for tracker, mode in MODES:
@@ -254,7 +254,7 @@ def print_steady(n: int = 10_000, passes: int = 8) -> None:
         over = [r.cost["overlap"] for r in steady]
         own = [r.cost["own"] for r in steady]
         print(
-            f"  {name:<15}steady state over {len(steady)} passes: ratio {min(ratios):.3f}–"
+            f"  {name:<16}steady state over {len(steady)} passes: ratio {min(ratios):.3f}–"
             f"{max(ratios):.3f}; per pass the overlap took {min(over):.1f}–{max(over):.1f} "
             f"requests, re-reading our own writes {min(own):.1f}–{max(own):.1f} "
             "(search pages and changelogs, shared by what each issue took of them)"
