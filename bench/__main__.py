@@ -25,7 +25,7 @@ def _machine() -> str:
 def main() -> int:
     """Run every benchmark section and print a table per section."""
     print(f"machine: {_machine()}")
-    sections = sys.argv[1:] or ["calendar", "compute", "sync", "service"]
+    sections = sys.argv[1:] or ["calendar", "compute", "sync", "scale", "service"]
     if "calendar" in sections:
         r = engine.calendar_vs_businesstime()
         print(
@@ -51,6 +51,10 @@ def main() -> int:
         from bench.sync import print_steady
 
         print_steady()
+    if "scale" in sections:
+        from bench.scale import print_scale
+
+        print_scale()
     if "service" in sections:
         from bench import service
 

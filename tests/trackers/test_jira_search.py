@@ -368,3 +368,35 @@ def test_dc_truncated_changelog_of_a_known_issue_is_not_completed():
     )
     assert page.known == {"SUP-1"} and page.issues[0].histories == ()
     assert _paths() == {"/rest/api/2/search": 1}
+
+
+@responses.activate
+def test_cloud_issues_needing_history_across_many_search_pages_share_one_bulkfetch():
+    def search(request):
+        page = int(_params(request).get("nextPageToken", "0"))
+        body = {"issues": [_issue(page * 100 + n) for n in range(100)], "isLast": page == 11}
+        return (
+            200,
+            {},
+            json.dumps({**body, **({} if page == 11 else {"nextPageToken": str(page + 1)})}),
+        )
+
+    bodies: list[dict] = []
+
+    def bulk(request):
+        bodies.append(json.loads(request.body))
+        return 200, {}, json.dumps({"issueChangeLogs": []})
+
+    responses.add_callback("GET", SEARCH_JQL, callback=search)
+    responses.add_callback("POST", BULK, callback=bulk)
+    changed = {f"SUP-{p * 100 + 7}" for p in range(12)}  # one changed issue per search page
+    pages = list(
+        _tracker("Cloud").search(
+            SearchQuery("project = SUP"), ["status"], known=lambda key, updated: key not in changed
+        )
+    )
+    assert sum(len(p.issues) for p in pages) == 1200
+    assert _paths()["/rest/api/3/search/jql"] == 12
+    assert [sorted(b["issueIdsOrKeys"]) for b in bodies] == [
+        sorted(str(10000 + p * 100 + 7) for p in range(12))
+    ]

@@ -20,6 +20,8 @@ from sync.trackers.paging import start_at_pages, token_pages
 
 __all__ = ["JiraSearch"]
 
+_HELD = 5 * BULK_ISSUES  # search results held at most while waiting for histories to fetch
+
 
 class JiraSearch:
     """Reads issues; the caller builds the JQL and the `fields` list."""
@@ -45,8 +47,9 @@ class JiraSearch:
         """Pages of `search/jql`; histories of `tracked` fields only (all when None).
 
         Histories come from one bulkfetch for up to `BULK_ISSUES` issues: search pages are held
-        until that many issues (or the last page) are in hand, so a bulkfetch page carries up
-        to its 1 000 histories instead of one page's worth. `known` issues get none.
+        until that many issues need histories (or `_HELD` issues are held, or the last page
+        came), so a bulkfetch page carries up to its 1 000 histories instead of one search
+        page's worth. `known` issues need none.
         """
 
         def cloud_page(token: str | None) -> Mapping[str, Any]:
@@ -55,29 +58,31 @@ class JiraSearch:
                 "api/3/search/jql", **params, **({"nextPageToken": token} if token else {})
             )
 
-        held: list[list[Mapping[str, Any]]] = []
+        held: list[tuple[list[Mapping[str, Any]], frozenset[str]]] = []
+        needy = 0
         for page in token_pages(cloud_page, what="GET /rest/api/3/search/jql"):
-            held.append(list(page.get("issues") or []))
-            if sum(map(len, held)) >= BULK_ISSUES:
-                yield from self._with_histories(held, tracked, known)
-                held = []
+            issues = list(page.get("issues") or [])
+            skip = _known(known, issues)
+            held.append((issues, skip))
+            needy += len(issues) - len(skip)
+            if needy >= BULK_ISSUES or sum(len(i) for i, _ in held) >= _HELD:
+                yield from self._with_histories(held, tracked)
+                held, needy = [], 0
         if held:
-            yield from self._with_histories(held, tracked, known)
+            yield from self._with_histories(held, tracked)
 
     def _with_histories(
         self,
-        pages: list[list[Mapping[str, Any]]],
+        pages: list[tuple[list[Mapping[str, Any]], frozenset[str]]],
         tracked: Sequence[str] | None,
-        known: Known | None,
     ) -> Iterator[Page]:
-        skip = _known(known, [i for page in pages for i in page])
-        wanted = [i["id"] for page in pages for i in page if i["key"] not in skip]
+        wanted = [i["id"] for issues, skip in pages for i in issues if i["key"] not in skip]
         histories = self._histories.bulk(wanted, tracked) if wanted else {}
-        for issues in pages:
+        for issues, skip in pages:
             raws = [
                 _raw(i, () if i["key"] in skip else histories.get(str(i["id"]), ())) for i in issues
             ]
-            yield _page(raws, skip & {i["key"] for i in issues})
+            yield _page(raws, skip)
 
     def dc_pages(self, jql: str, fields: str, known: Known | None = None) -> Iterator[Page]:
         """Pages of `api/2/search` with embedded changelogs; truncated ones are completed
