@@ -57,11 +57,12 @@ def _child(url: str, email: str, token: str, mode: str, state: str) -> dict[str,
     app = App(Settings(state_path=Path(state), trackers=[tracker]))
     runner = app.runner()
     base_kb = _status_kb("VmRSS")
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     report = runner.sync_since(full=True)
     seconds = time.perf_counter() - t
     out = {
         "seconds": seconds,
+        "cpu": time.process_time() - cpu,
         "issues": len(report.issues),
         "writes": report.writes,
         "failed": len(report.failed),
@@ -99,8 +100,8 @@ def print_scale(sizes: tuple[int, ...] = SIZES, mode: str = "cloud") -> None:
         " step from the previous size (flat = linear growth)"
     )
     print(
-        f"  {'issues':>8}{'wall s':>9}{'RSS before':>12}{'RSS peak':>10}{'growth':>9}"
-        f"{'ms/issue':>10}{'kB/issue':>10}"
+        f"  {'issues':>8}{'wall s':>9}{'CPU s':>8}{'RSS before':>12}{'RSS peak':>10}{'growth':>9}"
+        f"{'wall ms/issue':>15}{'CPU ms/issue':>14}{'kB/issue':>10}"
     )
     prev: dict[str, Any] | None = None
     for n in sizes:
@@ -110,10 +111,12 @@ def print_scale(sizes: tuple[int, ...] = SIZES, mode: str = "cloud") -> None:
         if prev is not None:
             dn = n - prev["n"]
             ms = 1000 * (r["seconds"] - prev["seconds"]) / dn
+            cpu = 1000 * (r["cpu"] - prev["cpu"]) / dn
             kb = 1024 * (r["growth"] - prev["growth"]) / dn
-            step = f"{ms:>10.2f}{kb:>10.2f}"
+            step = f"{ms:>15.2f}{cpu:>14.2f}{kb:>10.2f}"
         print(
-            f"  {n:>8,}{r['seconds']:>9.1f}{r['base_mb']:>10.0f}MB{r['peak_mb']:>8.0f}MB"
+            f"  {n:>8,}{r['seconds']:>9.1f}{r['cpu']:>8.1f}{r['base_mb']:>10.0f}MB"
+            f"{r['peak_mb']:>8.0f}MB"
             f"{r['growth']:>7.0f}MB{step}" + (f"  ({r['failed']} failed)" if r["failed"] else "")
         )
         prev = r
