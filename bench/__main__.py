@@ -67,37 +67,19 @@ def _print_compute(r: dict) -> None:
 def main() -> int:
     """Run every benchmark section and print a table per section."""
     print(f"machine: {_machine()}")
-    sections = sys.argv[1:] or ["calendar", "compute", "sync", "service"]
+    sections = sys.argv[1:] or ["calendar", "compute", "sync", "scale", "service"]
     if "calendar" in sections:
         _print_calendar(engine.calendar_vs_peers())
     if "compute" in sections:
         _print_compute(engine.compute_throughput())
     if "sync" in sections:
-        from bench.sync import run_pass_bench
+        from bench.sync import print_steady
 
-        print(
-            "\n(3) passes over a 10 000-issue sandbox project (~10 changes per issue), "
-            "real jira client over HTTP"
-        )
-        print(
-            f"  {'mode':<11}{'pass':<13}{'requests':>9}{'minimum':>9}{'ratio':>7}"
-            f"{'writes':>8}{'wall s':>8}"
-        )
-        for mode in ("cloud", "datacenter"):
-            r = run_pass_bench(mode)
-            passes = (("full", "full"), ("own writes", "absorb"), ("incremental", "inc"))
-            for label, pre in passes:
-                req, low = r[f"{pre}_requests"], r[f"{pre}_minimum"]
-                print(
-                    f"  {mode:<11}{label:<13}{req:>9}{low:>9}{req / low:>7.3f}"
-                    f"{r[f'{pre}_writes']:>8}{r[f'{pre}_s']:>8.1f}"
-                )
-            print(
-                f"  {mode:<11}memory: RSS growth during the full pass {r['rss_growth_mb']:.0f} MB,"
-                f" process peak {r['peak_rss_mb']:.0f} MB (the sandbox, holding every issue and"
-                f" history, runs in this process); the incremental pass read {r['inc_seen']}"
-                f" issues for {r['inc_writes']} writes (JQL dates are whole minutes)"
-            )
+        print_steady()
+    if "scale" in sections:
+        from bench.scale import print_scale
+
+        print_scale()
     if "service" in sections:
         from bench import service
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import threading
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -122,6 +123,15 @@ class Sandbox:
     def set_faults(self, rules: list[Mapping[str, Any]]) -> None:
         """Replace the fault rules (see `server.FaultRule`); [] clears them."""
         self.server.set_faults(list(rules))
+
+    def set_clock(self, clock: Callable[[], datetime] | None) -> None:
+        """Stamp live changes (`updated`, history, comments) and resolve JQL/query dates by
+        `clock` instead of the real time; None restores the real clock.
+
+        A test and bench hook, not a tracker feature: it lets a bench simulate a pass every
+        five minutes, with sla-sync's `App` running on the same clock.
+        """
+        self.state.clock = clock
 
     def set_webhook(self, url: str | None, secret: str | None = None) -> None:
         """Point webhooks at `url` (None disables them)."""

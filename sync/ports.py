@@ -7,7 +7,7 @@ do (create fields, register webhooks) raises `sync.errors.UnsupportedError` with
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from enum import StrEnum
@@ -19,6 +19,7 @@ from mappings.raw import FieldDef, RawIssue
 __all__ = [
     "FieldDef",
     "FieldKind",
+    "Known",
     "Page",
     "RawIssue",
     "SearchQuery",
@@ -29,12 +30,18 @@ __all__ = [
 ]
 
 
+# (key, updated) -> True when the caller already processed this version of the issue and
+# needs neither its history nor a recompute (an overlap re-read); see `Tracker.search`.
+Known = Callable[[str, datetime | None], bool]
+
+
 @dataclass(frozen=True, slots=True)
 class Page:
-    """One page of a search: issues with complete histories."""
+    """One page of a search: issues with complete histories, except the `known` ones."""
 
     issues: tuple[RawIssue, ...]
     last_updated: datetime | None
+    known: frozenset[str] = frozenset()  # keys returned without their history (see `Known`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,9 +103,19 @@ class Tracker(Protocol):
         ...
 
     def search(
-        self, query: SearchQuery, field_ids: Sequence[str], history_field_ids: Sequence[str]
+        self,
+        query: SearchQuery,
+        field_ids: Sequence[str],
+        history_field_ids: Sequence[str],
+        *,
+        known: Known | None = None,
     ) -> Iterator[Page]:
-        """Pages of the issues the query selects, in creation order, with complete histories."""
+        """Pages of the issues the query selects, in creation order, with complete histories.
+
+        An issue for which `known(key, updated)` is true comes without its history (its key
+        in `Page.known`): the caller processed that version already, so the changelog
+        requests it would cost are not sent.
+        """
         ...
 
     def fetch(

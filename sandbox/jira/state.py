@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -38,6 +39,7 @@ class JiraState:
         self.cat = Catalog(scenario.catalog, scenario.users, self.tz, mode)
         self.cat.changelog_field_id = bool(self.options.get("dc_changelog_field_id", False))
         self.lock = threading.RLock()
+        self.clock: Callable[[], datetime] | None = None  # test/bench hook: `Sandbox.set_clock`
         self.version = 0  # bumped on every change; search caches key on it
         self.issues: dict[int, Issue] = {}
         self.by_key: dict[str, Issue] = {}
@@ -110,8 +112,9 @@ class JiraState:
 
     # --- changes -------------------------------------------------------------------------
     def now(self) -> datetime:
-        """The real current time in the instance's zone (what `updated` is bumped to)."""
-        return datetime.now(self.tz)
+        """The current time in the instance's zone (what `updated` is bumped to): the real
+        one, or the injected clock's (`Sandbox.set_clock`, for simulated time in benches)."""
+        return self.clock().astimezone(self.tz) if self.clock else datetime.now(self.tz)
 
     def apply(
         self,

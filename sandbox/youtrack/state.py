@@ -8,6 +8,7 @@ Seeded from the same scenario files as the Jira sandbox: scenario names are tran
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -54,6 +55,7 @@ class YouTrackState:
         self.cat = YtCatalog(scenario.catalog, scenario.users, self.tz)
         self.cat.outsiders = set(scenario.options.get("youtrack_outsiders") or ())
         self.lock = threading.RLock()
+        self.clock: Callable[[], datetime] | None = None  # test/bench hook: `Sandbox.set_clock`
         self.version = 0
         self.muted_writes = 0  # POSTs sent with muteUpdateNotifications=true
         self.issues: dict[str, YtIssue] = {}  # by readable id
@@ -63,8 +65,9 @@ class YouTrackState:
             self._load_issue(raw)
 
     def now(self) -> datetime:
-        """The real current time (what `updated` is bumped to by live changes)."""
-        return datetime.now(self.tz)
+        """The current time (what `updated` is bumped to by live changes): the real one, or
+        the injected clock's (`Sandbox.set_clock`, for simulated time in benches)."""
+        return self.clock().astimezone(self.tz) if self.clock else datetime.now(self.tz)
 
     def next_id(self, prefix: str) -> str:
         """A fresh entity id such as `4-17` (comments) or `6-3` (tags)."""

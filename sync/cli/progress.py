@@ -16,7 +16,7 @@ from typing import Any
 import structlog
 
 from sync.binding import Binding
-from sync.ports import Page, SearchQuery
+from sync.ports import Known, Page, SearchQuery
 
 __all__ = ["Progress", "count_reads"]
 
@@ -28,9 +28,14 @@ class _Counting:
         self._tracker, self._on_read = tracker, on_read
 
     def search(
-        self, query: SearchQuery, field_ids: Sequence[str], history_field_ids: Sequence[str] = ()
+        self,
+        query: SearchQuery,
+        field_ids: Sequence[str],
+        history_field_ids: Sequence[str] = (),
+        *,
+        known: Known | None = None,
     ) -> Iterator[Page]:
-        for page in self._tracker.search(query, field_ids, history_field_ids):
+        for page in self._tracker.search(query, field_ids, history_field_ids, known=known):
             self._on_read(len(page.issues))
             yield page
 

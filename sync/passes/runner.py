@@ -46,6 +46,7 @@ from sync.passes.decide import (
 )
 from sync.passes.deliver import Effects
 from sync.passes.escalations import EscalationRules
+from sync.passes.known import KnownVersions
 from sync.passes.notices import NoticeRules
 from sync.passes.outcome import IssueOutcome, PassOptions, PassReport
 from sync.passes.scope import ScopeCheck
@@ -128,11 +129,15 @@ class Runner:
         plans: dict[str, Plan] = {}
         failed: dict[str, IssueOutcome] = {}
         fields, history = self.b.read_field_ids(), self.b.history_field_ids()
-        for page in self.b.tracker.search(query, fields, history):
+        known = KnownVersions(self.store, self.b.name, self.clock, failed_before)
+        for page in self.b.tracker.search(query, fields, history, known=known):
             for raw in page.issues:
                 retry.discard(raw.key)
                 dedupe = raw.key not in failed_before
-                p = self._plan(raw, dry_run, report.run_id, dedupe=dedupe, keep=keep)
+                if raw.key in page.known:  # processed at this version: read without history
+                    p: Plan | IssueOutcome = known.plan(raw)
+                else:
+                    p = self._plan(raw, dry_run, report.run_id, dedupe=dedupe, keep=keep)
                 # A key met twice (a page shifted under startAt): the later read is fresher.
                 if isinstance(p, IssueOutcome):
                     plans.pop(raw.key, None)

@@ -2,8 +2,9 @@
 
 It keeps issues as plain dicts (see `memory_mapping`), stamps every write with its own clock,
 records each write in the history under the bot's name (so own-write recognition is real),
-and counts calls per port method. `register()` adds the "memory" kind to the registry: a
-third tracker that plugs in through the registry alone.
+counts calls per port method and, per issue, the histories it served (a search honours
+`known`: those issues come without history, as from the real adapters). `register()` adds
+the "memory" kind to the registry: a third tracker that plugs in through the registry alone.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from sync.errors import (
     SkippableIssueError,
     UnsupportedError,
 )
-from sync.ports import FieldKind, Page, SearchQuery, SilentWrites
+from sync.ports import FieldKind, Known, Page, SearchQuery, SilentWrites
 from sync.registry import TrackerKind
 from tests.fakes.memory_mapping import MEMORY_MAPPING, PROFILE_PATH, SLA_FIELDS
 
@@ -43,6 +44,7 @@ class MemoryTracker:
         self.now, self.page_size = now, page_size
         self.issues: dict[str, dict[str, Any]] = {}
         self.calls: Counter[str] = Counter()
+        self.history_reads: Counter[str] = Counter()  # per key: histories served (search, fetch)
         self.fail_updates_after: int | None = None  # simulate an outage after N writes
         self.reject: set[str] = set()  # keys whose writes the tracker refuses (HTTP 400)
 
@@ -98,15 +100,23 @@ class MemoryTracker:
         return Vocabulary(statuses=self.statuses())
 
     def search(
-        self, query: SearchQuery, field_ids: Sequence[str], history_field_ids: Sequence[str] = ()
+        self,
+        query: SearchQuery,
+        field_ids: Sequence[str],
+        history_field_ids: Sequence[str] = (),
+        *,
+        known: Known | None = None,
     ) -> Iterator[Page]:
         self.calls["search"] += 1
         found = [k for k, i in self.issues.items() if _selected(i, query)]
         found.sort(key=lambda k: (self.issues[k]["fields"]["created"], k))  # creation order
         for start in range(0, len(found), self.page_size):
             self.calls["page"] += 1
-            raws = tuple(self._raw(k) for k in found[start : start + self.page_size])
-            yield Page(raws, max((r.updated for r in raws if r.updated), default=None))
+            keys = found[start : start + self.page_size]
+            skip = frozenset(k for k in keys if known and known(k, self.issues[k]["updated"]))
+            raws = tuple(self._raw(k, history=k not in skip) for k in keys)
+            self.history_reads.update(k for k in keys if k not in skip)
+            yield Page(raws, max((r.updated for r in raws if r.updated), default=None), skip)
 
     def fetch(
         self, key: str, field_ids: Sequence[str], history_field_ids: Sequence[str] = ()
@@ -114,6 +124,7 @@ class MemoryTracker:
         self.calls["fetch"] += 1
         if key not in self.issues:
             raise FatalTrackerError(f"memory: no issue {key}", status=404)
+        self.history_reads[key] += 1
         return self._raw(key)
 
     def update(
@@ -160,11 +171,11 @@ class MemoryTracker:
     def register_webhook(self, name: str, url: str, scope: str, secret: str | None) -> str:
         raise UnsupportedError("memory sends no webhooks", "nothing to do")
 
-    def _raw(self, key: str) -> RawIssue:
+    def _raw(self, key: str, history: bool = True) -> RawIssue:
         issue = self.issues[key]
         fields = {**issue["fields"], "sla": dict(issue["fields"]["sla"])}
         fields["labels"] = list(fields["labels"])
-        histories = tuple(dict(h) for h in issue["histories"])
+        histories = tuple(dict(h) for h in issue["histories"]) if history else ()
         return RawIssue("memory", key, key, fields, histories, updated=issue["updated"])
 
 

@@ -233,7 +233,8 @@ def _paths() -> Counter[str]:
 
 
 @responses.activate
-def test_cloud_pass_over_1000_issues_costs_10_searches_and_10_bulkfetches():
+def test_cloud_pass_over_1000_issues_costs_10_searches_and_one_bulkfetch():
+    # bulkfetch takes 1 000 issues and pages 1 000 histories: one history each fits one page.
     def search(request):
         page = int(_params(request).get("nextPageToken", "0"))
         body = {"issues": [_issue(page * 100 + n) for n in range(100)], "isLast": page == 9}
@@ -256,7 +257,7 @@ def test_cloud_pass_over_1000_issues_costs_10_searches_and_10_bulkfetches():
         for i in p.issues
     ]
     assert len(issues) == 1000 and all(len(i.histories) == 1 for i in issues)
-    assert _paths() == {"/rest/api/3/search/jql": 10, "/rest/api/3/changelog/bulkfetch": 10}
+    assert _paths() == {"/rest/api/3/search/jql": 10, "/rest/api/3/changelog/bulkfetch": 1}
 
 
 @responses.activate
@@ -306,3 +307,96 @@ def test_dc_pass_over_1000_issues_fetches_changelogs_only_for_truncated_ones():
     assert _paths()["/rest/api/2/search"] == 10
     assert sum(v for k, v in _paths().items() if k.endswith("/changelog")) == len(truncated)
     assert len(next(i for i in issues if i.key == "SUP-250").histories) == 2
+
+
+# -- issues the caller already processed (`known`) -----------------------------------------
+
+
+@responses.activate
+def test_cloud_bulkfetch_leaves_out_the_issues_the_caller_knows_at_that_version():
+    responses.get(SEARCH_JQL, json={"issues": [_issue(1), _issue(2), _issue(3)], "isLast": True})
+    bodies: list[dict] = []
+
+    def bulk(request):
+        bodies.append(json.loads(request.body))
+        logs = [{"issueId": "10002", "changeHistories": [_history(2)]}]
+        return 200, {}, json.dumps({"issueChangeLogs": logs})
+
+    responses.add_callback("POST", BULK, callback=bulk)
+    asked: list[tuple[str, datetime | None]] = []
+
+    def known(key, updated):
+        asked.append((key, updated))
+        return key != "SUP-2"
+
+    (page,) = _tracker("Cloud").search(SearchQuery("project = SUP"), ["status"], known=known)
+    assert [b["issueIdsOrKeys"] for b in bodies] == [["10002"]]
+    assert page.known == {"SUP-1", "SUP-3"}
+    assert [(i.key, len(i.histories)) for i in page.issues] == [
+        ("SUP-1", 0),
+        ("SUP-2", 1),
+        ("SUP-3", 0),
+    ]
+    # the caller judges by the `updated` of the search page, parsed
+    assert asked[0] == ("SUP-1", datetime(2024, 5, 1, 10, 0, tzinfo=UTC))
+
+
+@responses.activate
+def test_cloud_search_whose_issues_are_all_known_sends_no_bulkfetch():
+    responses.get(SEARCH_JQL, json={"issues": [_issue(1), _issue(2)], "isLast": True})
+    (page,) = _tracker("Cloud").search(
+        SearchQuery("project = SUP"), ["status"], known=lambda key, updated: True
+    )
+    assert [i.key for i in page.issues] == ["SUP-1", "SUP-2"]
+    assert _paths() == {"/rest/api/3/search/jql": 1}
+
+
+@responses.activate
+def test_dc_truncated_changelog_of_a_known_issue_is_not_completed():
+    truncated = {"startAt": 0, "maxResults": 1, "total": 150, "histories": [_history(1)]}
+    responses.get(
+        DC_SEARCH,
+        json={
+            "startAt": 0,
+            "maxResults": 100,
+            "total": 1,
+            "issues": [_issue(1, changelog=truncated)],
+        },
+    )
+    (page,) = _tracker("DataCenter").search(
+        SearchQuery("project = SUP"), ["status"], known=lambda key, updated: True
+    )
+    assert page.known == {"SUP-1"} and page.issues[0].histories == ()
+    assert _paths() == {"/rest/api/2/search": 1}
+
+
+@responses.activate
+def test_cloud_issues_needing_history_across_many_search_pages_share_one_bulkfetch():
+    def search(request):
+        page = int(_params(request).get("nextPageToken", "0"))
+        body = {"issues": [_issue(page * 100 + n) for n in range(100)], "isLast": page == 11}
+        return (
+            200,
+            {},
+            json.dumps({**body, **({} if page == 11 else {"nextPageToken": str(page + 1)})}),
+        )
+
+    bodies: list[dict] = []
+
+    def bulk(request):
+        bodies.append(json.loads(request.body))
+        return 200, {}, json.dumps({"issueChangeLogs": []})
+
+    responses.add_callback("GET", SEARCH_JQL, callback=search)
+    responses.add_callback("POST", BULK, callback=bulk)
+    changed = {f"SUP-{p * 100 + 7}" for p in range(12)}  # one changed issue per search page
+    pages = list(
+        _tracker("Cloud").search(
+            SearchQuery("project = SUP"), ["status"], known=lambda key, updated: key not in changed
+        )
+    )
+    assert sum(len(p.issues) for p in pages) == 1200
+    assert _paths()["/rest/api/3/search/jql"] == 12
+    assert [sorted(b["issueIdsOrKeys"]) for b in bodies] == [
+        sorted(str(10000 + p * 100 + 7) for p in range(12))
+    ]

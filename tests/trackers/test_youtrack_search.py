@@ -161,3 +161,27 @@ def test_state_values_come_from_the_project_bundle():
     vocab = tracker.vocabulary()
     assert vocab.priorities == (TrackerValue(None, "Major"),)
     assert vocab.resolutions == (TrackerValue(None, "Fixed", "done"),)
+
+
+@responses.activate
+def test_search_reads_no_activities_of_the_issues_the_caller_knows_at_that_version():
+    responses.get(f"{API}/users/me", json=ME)
+    responses.get(
+        f"{API}/issues", json=[_issue(1, 1_763_290_000_000), _issue(2, 1_763_290_060_000)]
+    )
+    responses.get(
+        f"{API}/issues/2-2/activitiesPage",
+        json={"activities": [{"id": "a1", "timestamp": 1}], "hasAfter": False},
+    )
+    asked = []
+
+    def known(key, updated):
+        asked.append((key, updated))
+        return key == "SUP-1"
+
+    (page,) = _tracker().search(SearchQuery("project: SUP"), ["State"], known=known)
+    assert page.known == {"SUP-1"}
+    assert [(i.key, len(i.histories)) for i in page.issues] == [("SUP-1", 0), ("SUP-2", 1)]
+    assert asked[0] == ("SUP-1", datetime.fromtimestamp(1_763_290_000, tz=UTC))
+    paths = [urlsplit(c.request.url).path for c in responses.calls]
+    assert "/youtrack/api/issues/2-1/activitiesPage" not in paths

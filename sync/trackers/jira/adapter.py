@@ -23,7 +23,7 @@ from mappings.port import TrackerValue, Vocabulary
 from mappings.raw import FieldDef, RawIssue
 from sla.errors import ConfigError
 from sync.errors import FatalTrackerError
-from sync.ports import FieldKind, Page, SearchQuery, SilentWrites
+from sync.ports import FieldKind, Known, Page, SearchQuery, SilentWrites
 from sync.trackers.http import Redactor, RetryingHttp, RetryPolicy
 from sync.trackers.jira import admin, comments
 from sync.trackers.jira import options as options_api
@@ -239,8 +239,10 @@ class JiraTracker:
         query: SearchQuery,
         field_ids: Sequence[str],
         history_field_ids: Sequence[str] = (),
+        *,
+        known: Known | None = None,
     ) -> Iterator[Page]:
-        """Pages of the issues the query selects, each with complete histories."""
+        """Pages of the issues the query selects, with complete histories (but `known` ones)."""
         since = query.updated_since
         tz = self.time_zone() if since is not None and self._jql_time == "local" else None
         jql = jql_for(query, tz or ZoneInfo("UTC"), self._jql_time)
@@ -248,9 +250,9 @@ class JiraTracker:
         tracked = tuple(history_field_ids or ()) or self._history_fields
         self._log.info("jira.search", jql=jql, cloud=self.is_cloud)
         if self.is_cloud:
-            yield from self._search.cloud_pages(jql, fields, tracked)
+            yield from self._search.cloud_pages(jql, fields, tracked, known)
         else:
-            yield from self._search.dc_pages(jql, fields)
+            yield from self._search.dc_pages(jql, fields, known)
 
     def fetch(
         self, key: str, field_ids: Sequence[str], history_field_ids: Sequence[str] = ()

@@ -15,9 +15,9 @@ from sync.errors import FatalTrackerError
 from sync.trackers.http import RetryingHttp
 from sync.trackers.paging import start_at_pages, token_pages
 
-__all__ = ["JiraHistories", "oldest_first"]
+__all__ = ["BULK_ISSUES", "JiraHistories", "oldest_first"]
 
-_BULK_ISSUES, _BULK_FIELDS = 1000, 10  # limits of POST /rest/api/3/changelog/bulkfetch
+BULK_ISSUES, _BULK_FIELDS = 1000, 10  # limits of POST /rest/api/3/changelog/bulkfetch
 
 History = dict[str, Any]
 
@@ -63,8 +63,8 @@ class JiraHistories:
             if tracked
             else [None]
         )
-        for start in range(0, len(ids), _BULK_ISSUES):
-            chunk = [str(i) for i in ids[start : start + _BULK_ISSUES]]
+        for start in range(0, len(ids), BULK_ISSUES):
+            chunk = [str(i) for i in ids[start : start + BULK_ISSUES]]
             for fids in field_chunks:
 
                 def bulk(token: str | None, chunk=chunk, fids=fids) -> Mapping[str, Any]:

@@ -13,12 +13,14 @@ from urllib.parse import quote
 
 from mappings.raw import RawIssue
 from sync.errors import FatalTrackerError
-from sync.ports import Page
+from sync.ports import Known, Page
 from sync.trackers.http import RetryingHttp
-from sync.trackers.jira.history import JiraHistories, oldest_first
+from sync.trackers.jira.history import BULK_ISSUES, JiraHistories, oldest_first
 from sync.trackers.paging import start_at_pages, token_pages
 
 __all__ = ["JiraSearch"]
+
+_HELD = 5 * BULK_ISSUES  # search results held at most while waiting for histories to fetch
 
 
 class JiraSearch:
@@ -39,8 +41,16 @@ class JiraSearch:
     def _get(self, path: str, **params: Any) -> Any:
         return self._http.request("GET", self._url(path), params=params)
 
-    def cloud_pages(self, jql: str, fields: str, tracked: Sequence[str] | None) -> Iterator[Page]:
-        """Pages of `search/jql`; histories of `tracked` fields only (all when None)."""
+    def cloud_pages(
+        self, jql: str, fields: str, tracked: Sequence[str] | None, known: Known | None = None
+    ) -> Iterator[Page]:
+        """Pages of `search/jql`; histories of `tracked` fields only (all when None).
+
+        Histories come from one bulkfetch for up to `BULK_ISSUES` issues: search pages are held
+        until that many issues need histories (or `_HELD` issues are held, or the last page
+        came), so a bulkfetch page carries up to its 1 000 histories instead of one search
+        page's worth. `known` issues need none.
+        """
 
         def cloud_page(token: str | None) -> Mapping[str, Any]:
             params = {"jql": jql, "fields": fields, "maxResults": self._page_size}
@@ -48,13 +58,35 @@ class JiraSearch:
                 "api/3/search/jql", **params, **({"nextPageToken": token} if token else {})
             )
 
+        held: list[tuple[list[Mapping[str, Any]], frozenset[str]]] = []
+        needy = 0
         for page in token_pages(cloud_page, what="GET /rest/api/3/search/jql"):
-            issues = page.get("issues") or []
-            histories = self._histories.bulk([i["id"] for i in issues], tracked)
-            yield _page([_raw(i, histories.get(str(i["id"]), ())) for i in issues])
+            issues = list(page.get("issues") or [])
+            skip = _known(known, issues)
+            held.append((issues, skip))
+            needy += len(issues) - len(skip)
+            if needy >= BULK_ISSUES or sum(len(i) for i, _ in held) >= _HELD:
+                yield from self._with_histories(held, tracked)
+                held, needy = [], 0
+        if held:
+            yield from self._with_histories(held, tracked)
 
-    def dc_pages(self, jql: str, fields: str) -> Iterator[Page]:
-        """Pages of `api/2/search` with embedded changelogs; truncated ones are completed.
+    def _with_histories(
+        self,
+        pages: list[tuple[list[Mapping[str, Any]], frozenset[str]]],
+        tracked: Sequence[str] | None,
+    ) -> Iterator[Page]:
+        wanted = [i["id"] for issues, skip in pages for i in issues if i["key"] not in skip]
+        histories = self._histories.bulk(wanted, tracked) if wanted else {}
+        for issues, skip in pages:
+            raws = [
+                _raw(i, () if i["key"] in skip else histories.get(str(i["id"]), ())) for i in issues
+            ]
+            yield _page(raws, skip)
+
+    def dc_pages(self, jql: str, fields: str, known: Known | None = None) -> Iterator[Page]:
+        """Pages of `api/2/search` with embedded changelogs; truncated ones are completed
+        (never those of `known` issues, which come without history).
 
         Some servers (older versions, proxies that rewrite query strings) ignore
         `expand=changelog` on `GET search`. The first page tells, once per pass: then the
@@ -80,7 +112,12 @@ class JiraSearch:
             return page
 
         for page in start_at_pages(dc_page, "issues", what="GET /rest/api/2/search"):
-            yield _page([_raw(i, self._histories.dc_issue(i)) for i in page["issues"]])
+            issues = page["issues"]
+            skip = _known(known, issues)
+            raws = [
+                _raw(i, () if i["key"] in skip else self._histories.dc_issue(i)) for i in issues
+            ]
+            yield _page(raws, skip)
 
     def _dc_search(self, method: str, jql: str, fields: str, start: int) -> Mapping[str, Any]:
         params = {"jql": jql, "startAt": start, "maxResults": self._page_size}
@@ -132,6 +169,17 @@ def _ignored_expand(page: Mapping[str, Any]) -> bool:
     return bool(issues) and all("changelog" not in i for i in issues)
 
 
-def _page(issues: list[RawIssue]) -> Page:
+def _known(known: Known | None, issues: Sequence[Mapping[str, Any]]) -> frozenset[str]:
+    """Keys of the issues whose version (`updated`) the caller already processed."""
+    if known is None:
+        return frozenset()
+    return frozenset(
+        i["key"]
+        for i in issues
+        if known(i["key"], _parse_jira_time((i.get("fields") or {}).get("updated")))
+    )
+
+
+def _page(issues: list[RawIssue], known: frozenset[str] = frozenset()) -> Page:
     times = [i.updated for i in issues if i.updated is not None]
-    return Page(issues=tuple(issues), last_updated=max(times) if times else None)
+    return Page(issues=tuple(issues), last_updated=max(times) if times else None, known=known)

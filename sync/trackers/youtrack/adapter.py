@@ -21,7 +21,7 @@ import structlog
 from mappings.port import TrackerValue, Vocabulary
 from mappings.raw import FieldDef, RawIssue
 from sync.errors import FatalTrackerError, UnsupportedError
-from sync.ports import FieldKind, Page, SearchQuery, SilentWrites
+from sync.ports import FieldKind, Known, Page, SearchQuery, SilentWrites
 from sync.trackers.http import Redactor, RetryPolicy
 from sync.trackers.paging import skip_top_pages
 from sync.trackers.youtrack import admin
@@ -201,12 +201,15 @@ class YouTrackTracker:
         query: SearchQuery,
         field_ids: Sequence[str],
         history_field_ids: Sequence[str] = (),
+        *,
+        known: Known | None = None,
     ) -> Iterator[Page]:
-        """Pages of the issues the query selects, each with its complete activity history."""
+        """Pages of the issues the query selects, each with its complete activity history
+        (none for the issues `known` says the caller already processed at that version)."""
         since = query.updated_since
         text = query_for(query, self.time_zone() if since is not None else UTC)
         self._log.info("youtrack.search", query=text)
-        return self._reads.search(text, field_ids)
+        return self._reads.search(text, field_ids, known)
 
     def fetch(
         self, key: str, field_ids: Sequence[str], history_field_ids: Sequence[str] = ()

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from mappings.raw import RawIssue
-from sync.ports import Page
+from sync.ports import Known, Page
 from sync.trackers.paging import after_cursor_pages, skip_top_pages
 from sync.trackers.youtrack.http import ACTIVITY_CATEGORIES, ACTIVITY_FIELDS, issue_fields_spec
 
@@ -29,15 +29,26 @@ class IssueReader:
     def __init__(self, get: GetFn, page_size: int) -> None:
         self._get, self._page_size = get, page_size
 
-    def search(self, text: str, field_ids: Sequence[str]) -> Iterator[Page]:
-        """Pages of the issues a query selects, each issue with its complete history."""
+    def search(
+        self, text: str, field_ids: Sequence[str], known: Known | None = None
+    ) -> Iterator[Page]:
+        """Pages of the issues a query selects, each issue with its complete history (but the
+        `known` ones: their activities, one request each, are not read)."""
         params = _issue_params(field_ids)
 
         def fetch(skip: int, top: int) -> list[Any]:
             return self._get("issues", query=text, **params, **{"$skip": skip, "$top": top}) or []
 
         for issues in skip_top_pages(fetch, what="GET /api/issues", top=self._page_size):
-            yield _page([_raw(i, self.activities(str(i["id"]))) for i in issues])
+            raws = [_raw(i, ()) for i in issues]
+            skip = frozenset(r.key for r in raws if known and known(r.key, r.updated))
+            yield _page(
+                [
+                    r if r.key in skip else _raw(i, self.activities(r.id))
+                    for r, i in zip(raws, issues, strict=True)
+                ],
+                skip,
+            )
 
     def fetch(self, key: str, field_ids: Sequence[str]) -> RawIssue:
         """One issue, fresh, with its complete activity history."""
@@ -89,6 +100,6 @@ def _ms_time(value: object) -> datetime | None:
     return None
 
 
-def _page(issues: list[RawIssue]) -> Page:
+def _page(issues: list[RawIssue], known: frozenset[str] = frozenset()) -> Page:
     times = [i.updated for i in issues if i.updated is not None]
-    return Page(issues=tuple(issues), last_updated=max(times) if times else None)
+    return Page(issues=tuple(issues), last_updated=max(times) if times else None, known=known)
