@@ -15,9 +15,11 @@ error. Strict where a mistake would silently change figures or skip writes:
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from config.escalations import Escalation
 from mappings.check import check_profile
 from mappings.port import CATEGORY_STATUS, TrackerValue, Vocabulary
 from mappings.profile import Profile, Vocab
@@ -27,6 +29,7 @@ from sla.enums import Status
 from sync.binding import Binding
 from sync.errors import FatalTrackerError, RetriableTrackerError, UnsupportedError
 from sync.ports import FieldKind
+from sync.preflight_escalations import escalation_field_rows
 from sync.preflight_options import needed_options, option_rows
 from sync.report.render_text import table
 
@@ -105,6 +108,7 @@ def preflight(
     *,
     create_fields: bool = False,
     notifications: bool = True,
+    escalations: Sequence[Escalation] = (),
 ) -> Preflight:
     """Check one tracker; with `create_fields`, create the SLA fields it lacks."""
     out = Preflight(b.name)
@@ -144,6 +148,7 @@ def preflight(
     out.rows += option_rows(b, create=create_fields)
     out.rows += _typos(b.profile, vocabulary, b.kind.title)
     out.rows += clock
+    out.rows += escalation_field_rows(b, escalations)
     if notifications:
         silent = b.tracker.silent_writes()
         out.rows.append(["ok" if silent.silent else "warning", "notifications", silent.detail])

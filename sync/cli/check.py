@@ -12,6 +12,7 @@ from sync.cli.common import load, now_of
 from sync.composition import App, pick_trackers
 from sync.errors import EXIT_FAILED, EXIT_OK
 from sync.preflight import HEADERS, calendar_rows, preflight
+from sync.preflight_escalations import escalation_rows
 from sync.report.render_text import table
 
 __all__ = ["add_parser", "cmd_check"]
@@ -35,7 +36,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     errors = warnings = 0
     try:
         for b in app.bindings(names):
-            found = preflight(b, app.regulation.policies, create_fields=args.create_fields)
+            found = preflight(
+                b,
+                app.regulation.policies,
+                create_fields=args.create_fields,
+                escalations=app.regulation.escalations,
+            )
             print(f"{b.name} ({b.kind.title}, profile {b.profile.source})")
             print(table(HEADERS, found.rows))
             print()
@@ -43,9 +49,10 @@ def cmd_check(args: argparse.Namespace) -> int:
             warnings += sum(1 for r in found.rows if r[0] == "warning")
     finally:
         app.close()
-    if rows := calendar_rows(app.regulation.policies, now_of(args, app.regulation)):
-        print(table(HEADERS, rows))
-        warnings += sum(1 for r in rows if r[0] == "warning")
+    rows = calendar_rows(app.regulation.policies, now_of(args, app.regulation))
+    rows += escalation_rows(app.regulation.escalations, settings.smtp.host)
+    print(table(HEADERS, rows))
+    warnings += sum(1 for r in rows if r[0] == "warning")
     if errors:
         print(
             f"check: {errors} error(s), {warnings} warning(s): `sla-sync sync` will not write "

@@ -44,8 +44,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
     try:
         if settings.state_path.exists():
             _ = app.store  # an unusable or busy store says so before any tracker request
+        esc = app.regulation.escalations
         checks = [
-            preflight(b, app.regulation.policies, notifications=False) for b in app.bindings(names)
+            preflight(b, app.regulation.policies, notifications=False, escalations=esc)
+            for b in app.bindings(names)
         ]
         if not _preflight_passes(checks, args.ignore_check):
             return EXIT_FAILED

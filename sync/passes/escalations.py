@@ -93,11 +93,12 @@ def ahead(
 
 def lines(rows: list[NoticeRow]) -> list[str]:
     """One line per escalation action, for `--dry-run` and the pass report."""
-    out = []
+    out: list[str] = []
+    skipped: dict[str, list[str]] = {}  # rule -> its actions, one line per rule
     for n in rows:
         rule = n.event.split(":")[1]
         if n.state == SKIPPED:
-            out.append(f"escalation {rule}: reached before sla-sync looked; recorded, not sent")
+            skipped.setdefault(rule, []).append(_CHANNEL_WORDS.get(n.channel, n.channel))
         elif n.channel == "comment":
             out.append(f"escalation {rule}: comment: " + " / ".join(n.body.splitlines()))
         elif n.channel == "email":
@@ -106,7 +107,13 @@ def lines(rows: list[NoticeRow]) -> list[str]:
             out.append(f"escalation {rule}: label {n.body}")
         else:
             out.append(f"escalation {rule}: {n.recipient} = {n.body}")
+    for rule, actions in skipped.items():
+        done = ", ".join(actions)
+        out.append(f"escalation {rule} ({done}): reached before sla-sync looked; not sent")
     return out
+
+
+_CHANNEL_WORDS = {"comment": "comment", "email": "e-mail", "label": "label", "field": "field"}
 
 
 def _applicable(rules, mapped: MappedIssue, result: SlaResult) -> list[Escalation]:

@@ -296,7 +296,7 @@ class Runner:
             issue=o.key,
             run_id=run_id,
             outcome=o.outcome,
-            writes=len(o.changes) if o.outcome == "written" else 0,
+            writes=len(o.changes) if o.outcome in ("written", "would-write") else 0,
             **({"error": o.error} if o.error else {}),
         )
         if self.on_issue:
