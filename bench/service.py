@@ -205,7 +205,9 @@ def _clean_run_diff(sb: Any, workdir: Path, now: str) -> int:
 
     from config.settings import Settings, TrackerSettings
     from sync.composition import App
+    from sync.logs import configure_logging
 
+    configure_logging("json", "warning")  # a line per issue would bury the bench's tables
     tracker = TrackerSettings(
         name="sandbox", url=sb.url, scope="project = SUP", email=sb.email,
         token=SecretStr(sb.token),

@@ -44,7 +44,7 @@ __all__ = [
     "classify",
 ]
 
-# The documented exit codes of every command (README, "Exit codes"; docs/guarantees.md).
+# The documented exit codes of every command (README, "Exit codes").
 EXIT_OK = 0  # done
 EXIT_FAILED = 1  # done, but some issues failed (named on stderr), or the tracker failed
 EXIT_CONFIG = 2  # a configuration file, variable or option is wrong: nothing was done

@@ -55,6 +55,14 @@ from sync.ports import SearchQuery
 __all__ = ["IssueOutcome", "PassOptions", "PassReport", "Runner"]
 
 
+# How `explain` words the state of an escalation's record, before its time.
+_DONE = {
+    "skipped": "not sent (reached before sla-sync first looked), noted",
+    "pending": "pending since",
+    "sending": "being sent since",
+}
+
+
 class Runner:
     """Runs passes, sweeps and single recomputes for one configured tracker."""
 
@@ -200,7 +208,7 @@ class Runner:
             return ev.result, []
         zone = ev.policy.calendar.zone
         done = [
-            f"escalation {n.event.split(':')[1]} ({n.channel}): {n.state} "
+            f"escalation {n.event.split(':')[1]} ({n.channel}): {_DONE.get(n.state, n.state)} "
             f"{datetime.fromtimestamp(at / 1e6, zone):%Y-%m-%d %H:%M}"
             for n, at in self.store.escalations(self.b.name, key)
         ]

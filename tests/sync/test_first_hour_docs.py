@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from config.settings import RetrySettings, Settings, TrackerSettings
+from config.settings import (
+    RetrySettings,
+    ServiceSettings,
+    Settings,
+    SmtpSettings,
+    TrackerSettings,
+)
 from sandbox import start_sandbox
 from sync.cli.main import main
 from tests.sync.first_hour import tracker_entry, write_config
@@ -30,11 +36,24 @@ def test_9_the_readme_documents_every_setting(key):
     assert f"`{key}`" in README, f"README does not document the setting {key!r}"
 
 
+@pytest.mark.parametrize(
+    "variable",
+    [
+        *(f"SERVICE__{k.upper()}" for k in ServiceSettings.model_fields),
+        *(f"SMTP__{k.upper()}" for k in SmtpSettings.model_fields),
+    ],
+)
+def test_9_the_readme_documents_every_service_and_smtp_variable(variable):
+    section, key = variable.split("__")
+    spelled = (f"SLA_SYNC_{variable}`", f"`__{key}`", f"/ `__{key}`")
+    assert any(s in README for s in spelled), f"README does not document SLA_SYNC_{variable}"
+
+
 def test_9_the_readme_names_only_commands_that_exist(capsys):
     from sync.cli.main import build_parser
 
     commands = set(build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
-    named = set(re.findall(r"`sla-sync (?:--\S+ \S+ )*([a-z]+)", README))
+    named = set(re.findall(r"`sla-sync (?:--\S+ \S+ )*([a-z][a-z-]*)", README))
     assert named <= commands, named - commands
     assert "sweep" not in commands and "`sweep`" not in README
 
@@ -84,3 +103,13 @@ def test_9_json_and_html_together_is_a_usage_error(capsys):
         main(["explain", "--file", "x.json", "--json", "--html"])
     assert exc.value.code == 2
     assert "not allowed with argument" in capsys.readouterr().err
+
+
+def test_9_the_readmes_escalation_example_is_a_valid_rule():
+    from config.escalations import Escalation
+
+    blocks = re.findall(r"```yaml\n(.*?)```", README, flags=re.S)
+    example = next(yaml.safe_load(b) for b in blocks if b.startswith("escalations:"))
+    rules = [Escalation.model_validate(r) for r in example["escalations"]]
+    actions = rules[0].actions
+    assert rules[0].enabled and [a.email is not None for a in actions] == [0, 1, 0, 0]
