@@ -44,7 +44,7 @@ def test_9_the_readme_documents_every_setting(key):
     ],
 )
 def test_9_the_readme_documents_every_service_and_smtp_variable(variable):
-    section, key = variable.split("__")
+    key = variable.split("__")[1]
     spelled = (f"SLA_SYNC_{variable}`", f"`__{key}`", f"/ `__{key}`")
     assert any(s in README for s in spelled), f"README does not document SLA_SYNC_{variable}"
 
