@@ -24,6 +24,7 @@ from mappings.raw import FieldDef, RawIssue
 from sla.errors import ConfigError
 from sync.errors import FatalTrackerError
 from sync.ports import FieldKind, Known, Page, SearchQuery, SilentWrites
+from sync.trackers.environment import pin_environment
 from sync.trackers.http import Redactor, RetryingHttp, RetryPolicy
 from sync.trackers.jira import admin, comments
 from sync.trackers.jira import options as options_api
@@ -106,6 +107,7 @@ class JiraTracker:
             timeout=policy.timeout,
             logging=False,
         )
+        pin_environment(client._session, server)
         return cls(
             client, policy=policy, secrets=[s for s in (api_token, pat) if s], user=email, **options
         )

@@ -22,6 +22,7 @@ from mappings.port import TrackerValue, Vocabulary
 from mappings.raw import FieldDef, RawIssue
 from sync.errors import FatalTrackerError, UnsupportedError
 from sync.ports import FieldKind, Known, Page, SearchQuery, SilentWrites
+from sync.trackers.environment import pin_environment
 from sync.trackers.http import Redactor, RetryPolicy
 from sync.trackers.paging import skip_top_pages
 from sync.trackers.youtrack import admin
@@ -87,6 +88,7 @@ class YouTrackTracker:
         session = requests.Session()
         session.verify = verify_tls
         session.headers.update({"Authorization": f"Bearer {token}", "Accept": "application/json"})
+        pin_environment(session, base_url)
         return cls(session, base_url, policy=policy, secrets=[token], **options)
 
     # -- small GETs -------------------------------------------------------------------------
