@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import pytest
 
@@ -25,9 +26,9 @@ ONE_TRY = RetryPolicy(max_attempts=1, timeout=5)
 
 
 class _Proxy(BaseHTTPRequestHandler):
-    seen: list[str] = []
+    seen: ClassVar[list[str]] = []
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:
         type(self).seen.append(self.path)
         body = json.dumps({"deploymentType": "Cloud", "login": "sla-bot"}).encode()
         self.send_response(200)
