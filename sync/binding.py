@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 
 from config.settings import RetrySettings, TrackerSettings
 from mappings.port import TrackerMapping, Vocabulary
@@ -18,7 +17,7 @@ from sync.ports import Tracker
 from sync.registry import TrackerKind
 from sync.trackers.http import RetryPolicy
 
-__all__ = ["Binding", "connect", "lookback_start", "retry_policy"]
+__all__ = ["Binding", "connect", "retry_policy"]
 
 
 @dataclass
@@ -74,8 +73,3 @@ def connect(
     tracker = kind.connect(cfg, retry_policy(retry), on_response)
     profile = load_profile(cfg.profile or kind.default_profile)
     return Binding(cfg.name, cfg.scope, kind, tracker, profile)
-
-
-def lookback_start(now: datetime, days: int | None) -> datetime | None:
-    """The earliest `updated` of closed issues a first pass reads (None: all)."""
-    return None if days is None else now - timedelta(days=days)

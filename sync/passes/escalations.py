@@ -9,9 +9,9 @@ regulation's notifications, so it happens once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from config.escalations import ASSIGNEE, Escalation
 from mappings.port import MappedIssue, Person
@@ -89,6 +89,29 @@ def ahead(
         if at is not None:
             out.append((rule.name, at))
     return sorted(out, key=lambda item: item[1])
+
+
+# How `explain` words the state of an escalation's record, before its time.
+_RECORDED = {
+    "skipped": "not sent (reached before sla-sync first looked), noted",
+    "pending": "pending since",
+    "sending": "being sent since",
+}
+
+
+def explained(
+    recorded: Sequence[tuple[NoticeRow, int]], ahead: Sequence[tuple[str, datetime]], zone: tzinfo
+) -> list[str]:
+    """`explain`'s lines: what each rule's records say (and when), then the points ahead."""
+    out = [
+        f"escalation {n.event.split(':')[1]} ({n.channel}): {_RECORDED.get(n.state, n.state)} "
+        f"{datetime.fromtimestamp(at_us / 1e6, zone):%Y-%m-%d %H:%M}"
+        for n, at_us in recorded
+    ]
+    out += [
+        f"escalation {rule}: ahead, at {at.astimezone(zone):%Y-%m-%d %H:%M}" for rule, at in ahead
+    ]
+    return out
 
 
 def lines(rows: list[NoticeRow]) -> list[str]:

@@ -29,7 +29,7 @@ from sla import SlaError, SlaResult
 from sla.instant import to_us
 from sync.adapters.mailer import Mailer
 from sync.adapters.store_port import IssueState, Store
-from sync.binding import Binding, lookback_start
+from sync.binding import Binding
 from sync.errors import SkippableIssueError
 from sync.passes import escalations
 from sync.passes.apply import apply
@@ -50,17 +50,9 @@ from sync.passes.known import KnownVersions
 from sync.passes.notices import NoticeRules
 from sync.passes.outcome import IssueOutcome, PassOptions, PassReport
 from sync.passes.scope import ScopeCheck
-from sync.ports import SearchQuery
+from sync.passes.window import read_window, window
 
 __all__ = ["IssueOutcome", "PassOptions", "PassReport", "Runner"]
-
-
-# How `explain` words the state of an escalation's record, before its time.
-_DONE = {
-    "skipped": "not sent (reached before sla-sync first looked), noted",
-    "pending": "pending since",
-    "sending": "being sent since",
-}
 
 
 class Runner:
@@ -123,39 +115,23 @@ class Runner:
     def _pass(self, report: PassReport, full: bool, dry_run: bool, keep: bool) -> PassReport:
         now = self.clock()
         cursor_us = None if full else self.store.cursor(self.b.name, self.b.scope)
-        query = SearchQuery(self.b.scope)
-        if cursor_us is not None:
-            since = datetime.fromtimestamp(cursor_us / 1e6, now.tzinfo) - self.options.overlap
-            query = SearchQuery(self.b.scope, updated_since=since)
-        elif not full:
-            start = lookback_start(now, self.options.closed_lookback_days)
-            query = SearchQuery(self.b.scope, open_or_updated_since=start)
+        query = window(self.b.scope, cursor_us, now, self.options, full=full)
         # Issues that failed before: retried from the window's fresh read when it holds them,
         # else fetched after it. Either way one outcome per key (one key, one failure).
         failed_before = set(self.store.failures(self.b.name))
-        retry = set(failed_before)
-        plans: dict[str, Plan] = {}
-        failed: dict[str, IssueOutcome] = {}
         fields, history = self.b.read_field_ids(), self.b.history_field_ids()
         known = KnownVersions(self.store, self.b.name, self.clock, failed_before)
-        for page in self.b.tracker.search(query, fields, history, known=known):
-            for raw in page.issues:
-                retry.discard(raw.key)
-                dedupe = raw.key not in failed_before
-                if raw.key in page.known:  # processed at this version: read without history
-                    p: Plan | IssueOutcome = known.plan(raw)
-                else:
-                    p = self._plan(raw, dry_run, report.run_id, dedupe=dedupe, keep=keep)
-                # A key met twice (a page shifted under startAt): the later read is fresher.
-                if isinstance(p, IssueOutcome):
-                    plans.pop(raw.key, None)
-                    failed[raw.key] = p
-                else:
-                    failed.pop(raw.key, None)
-                    plans[p.key] = p
-        report.issues += failed.values()
-        for key in sorted(retry):
+        pages = self.b.tracker.search(query, fields, history, known=known)
+        read = read_window(
+            pages,
+            known,
+            lambda raw, dedupe: self._plan(raw, dry_run, report.run_id, dedupe=dedupe, keep=keep),
+            failed_before,
+        )
+        report.issues += read.failed.values()
+        for key in sorted(read.unread_failures):
             report.issues.append(self._recompute(key, dry_run, report.run_id))
+        plans = read.plans
         # Writes only now (they bump `updated`), oldest update first; the cursor follows each
         # chunk once its writes went through, so a killed pass redoes little.
         ordered = sorted(plans.values(), key=lambda p: (p.updated_us or 0, p.key))
@@ -206,17 +182,9 @@ class Runner:
         ev = self._evaluate(raw, self.clock())
         if self._escalations is None:
             return ev.result, []
-        zone = ev.policy.calendar.zone
-        done = [
-            f"escalation {n.event.split(':')[1]} ({n.channel}): {_DONE.get(n.state, n.state)} "
-            f"{datetime.fromtimestamp(at / 1e6, zone):%Y-%m-%d %H:%M}"
-            for n, at in self.store.escalations(self.b.name, key)
-        ]
-        ahead = [
-            f"escalation {rule}: ahead, at {at.astimezone(zone):%Y-%m-%d %H:%M}"
-            for rule, at in escalations.ahead(ev.mapped, ev.result, ev.policy, self._escalations)
-        ]
-        return ev.result, done + ahead
+        recorded = self.store.escalations(self.b.name, key)
+        ahead = escalations.ahead(ev.mapped, ev.result, ev.policy, self._escalations)
+        return ev.result, escalations.explained(recorded, ahead, ev.policy.calendar.zone)
 
     # -- internals ----------------------------------------------------------------------
 

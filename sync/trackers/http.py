@@ -12,28 +12,24 @@ connection reset or read timeout after sending, a 5xx, an unreadable 2xx — it 
 
 from __future__ import annotations
 
-import base64
 import random
-import re
-import socket
-import ssl
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import requests
 import structlog
-from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
-from config.secrets import redact_userinfo
 from sync.errors import (
     FatalTrackerError,
     OutcomeUnknownError,
     RetriableTrackerError,
     SkippableIssueError,
 )
+from sync.trackers.http_errors import connect_reason, error_text, may_have_been_sent, missing_hint
+from sync.trackers.redact import Redactor
 
 __all__ = ["Redactor", "RetryPolicy", "RetryingHttp", "error_text"]
 
@@ -46,28 +42,6 @@ _HINTS = {
     410: "this Jira API was removed; upgrade sla-sync",
 }
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
-_AUTH_HEADER = re.compile(r"(?i)\b(authorization|cookie)(['\"]?\s*[:=]\s*['\"]?)[^'\",}\n]+")
-_SCHEME_TOKEN = re.compile(r"(?i)\b(basic|bearer)\s+[A-Za-z0-9+/=._~-]{8,}")
-
-
-class Redactor:
-    """Removes known secrets (and the base64 basic-auth form of them) from text."""
-
-    def __init__(self, secrets: Iterable[str | None] = (), *, user: str | None = None) -> None:
-        found = {s for s in secrets if s}
-        if user:
-            for s in list(found):
-                found.add(base64.b64encode(f"{user}:{s}".encode()).decode())
-        # Longest first so a token that contains another is removed whole.
-        self._secrets = sorted(found, key=len, reverse=True)
-
-    def __call__(self, text: str) -> str:
-        """Return `text` with secrets and credential-looking headers replaced by ***."""
-        for s in self._secrets:
-            text = text.replace(s, "***")
-        text = redact_userinfo(text)
-        text = _AUTH_HEADER.sub(r"\1\2***", text)
-        return _SCHEME_TOKEN.sub(r"\1 ***", text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,93 +56,8 @@ class RetryPolicy:
     timeout: float | tuple[float, float] = (10.0, 60.0)
 
 
-def error_text(response: requests.Response | None, limit: int = 500) -> str:
-    """Jira's `errorMessages` and `errors` from a response body, never its headers."""
-    if response is None:
-        return ""
-    try:
-        body = response.json()
-    except ValueError:
-        return ""  # HTML error pages (proxies) say nothing useful and may echo request data
-    if not isinstance(body, Mapping):
-        return ""
-    parts = [str(m) for m in body.get("errorMessages") or () if m]
-    errors = body.get("errors")
-    if isinstance(errors, Mapping):
-        parts += [f"{k}: {v}" for k, v in errors.items()]
-    for key in ("message", "errorMessage"):
-        if isinstance(body.get(key), str):
-            parts.append(body[key])
-    return "; ".join(parts)[:limit]
-
-
-def _missing_hint(response: requests.Response, shown: str, default: str, name: str) -> str:
-    """What a 404 means: a missing endpoint, a missing issue/project, or a wrong base URL.
-
-    Jira's REST layer answers a path it does not serve with `{"message": "null for uri: …"}`
-    (Jersey), a missing issue or project with `errorMessages`; a wrong base URL usually meets
-    an HTML page of the web server or proxy in front.
-    """
-    try:
-        body = response.json()
-    except ValueError:
-        return default
-    message = body.get("message") if isinstance(body, Mapping) else None
-    if isinstance(message, str) and message.startswith("null for uri"):
-        method, _, url = shown.partition(" ")
-        path = urlsplit(url).path
-        return (
-            f"{name} has no endpoint {method} {path}: this version or edition does not "
-            "offer it (the base URL itself answers)"
-        )
-    if isinstance(body, Mapping) and body.get("errorMessages"):
-        return (
-            "the issue or project does not exist or the account cannot see it; check the "
-            "base URL, the issue key and the project in the scope"
-        )
-    return default
-
-
 class _Unreadable(Exception):
     """A 2xx answer whose JSON body is cut short or malformed (a proxy, a dropped connection)."""
-
-
-def _may_have_been_sent(exc: requests.RequestException) -> bool:
-    """False only when the request surely never reached the server (no connection made)."""
-    if isinstance(exc, requests.ConnectTimeout):
-        return False
-    if isinstance(exc, requests.ReadTimeout):
-        return True
-    # requests wraps urllib3's MaxRetryError(reason=...) for failures to connect.
-    cause = exc.args[0] if exc.args else None
-    reason = getattr(cause, "reason", cause)
-    return not isinstance(reason, NewConnectionError | ConnectTimeoutError)
-
-
-def connect_reason(exc: BaseException) -> str:
-    """Why a connection failed, in words (never the exception's text: it may carry the URL)."""
-    seen: list[BaseException] = []
-    todo: list[object] = [exc]
-    while todo and len(seen) < 20:
-        item = todo.pop(0)
-        if not isinstance(item, BaseException) or item in seen:
-            continue
-        seen.append(item)
-        todo += [*item.args, getattr(item, "reason", None), item.__cause__, item.__context__]
-    for item in seen:
-        if isinstance(item, ConnectionRefusedError):
-            return "connection refused (is the port right, and the tracker running?)"
-        if isinstance(item, socket.gaierror):
-            return "host name not found (is the URL right?)"
-        if isinstance(item, ssl.SSLCertVerificationError):
-            return f"TLS certificate not trusted ({item.verify_message})"
-        if isinstance(item, ssl.SSLError):
-            return "TLS handshake failed (an http:// server behind an https:// URL?)"
-        if isinstance(item, requests.Timeout | socket.timeout | TimeoutError):
-            return "no answer in time (a firewall, or the wrong host?)"
-        if isinstance(item, ConnectionResetError):
-            return "the connection was reset"
-    return type(exc).__name__
 
 
 def _retry_after(response: requests.Response) -> float | None:
@@ -295,7 +184,7 @@ class RetryingHttp:
             return self.session.request(method, url, params=params, json=body), "", True
         except (requests.ConnectionError, requests.Timeout) as exc:
             # Not str(exc): it can carry the full URL and proxy details.
-            return None, connect_reason(exc), _may_have_been_sent(exc)
+            return None, connect_reason(exc), may_have_been_sent(exc)
         except (
             requests.exceptions.InvalidURL,
             requests.exceptions.InvalidSchema,
@@ -359,7 +248,7 @@ class RetryingHttp:
             return SkippableIssueError(key, f"{name} rejected the write (HTTP 400): {detail}")
         hint = self.hints.get(status, f"{name} refused the request; retrying will not help")
         if status == 404:
-            hint = _missing_hint(response, shown, hint, name)
+            hint = missing_hint(response, shown, hint, name)
         text = f"{shown} -> HTTP {status}: {hint}" + (f" ({detail})" if detail else "")
         self._log.error("tracker.request_failed", request=shown, status=status)
         return FatalTrackerError(text, status=status, url=shown)
