@@ -82,13 +82,17 @@ def run_demo(
 
 
 def _html_files(sb, kind, tmp: Path, regulation, out: Path, words: Words) -> list[Path]:
-    """The month's compliance report and one request's strip, as HTML files in `out`."""
+    """The month's compliance report, one request's strip and the live view of the open
+    requests (as `report --open --format html` renders it), as HTML files in `out`."""
     from sync.cli.report import policy_named
     from sync.report.aggregate import closed_requests
     from sync.report.collect import collect
+    from sync.report.live_model import Tracker, build
     from sync.report.render_html import explain_html, report_html
+    from sync.report.render_live import live_page
 
-    app = _app(sb, kind, tmp / "html.sqlite3", regulation)
+    # The store of the demo's passes: the live view reads what they recorded.
+    app = _app(sb, kind, tmp / f"{kind.name}.sqlite3", regulation)
     (b,) = app.bindings()
     since = sb.now - timedelta(days=31)
     got = collect([b], since, sb.now)
@@ -101,8 +105,12 @@ def _html_files(sb, kind, tmp: Path, regulation, out: Path, words: Words) -> lis
     policy = policy_named(app.regulation.policies, result.policy)
     strip = out / f"{EXPLAINED}.html"
     strip.write_text(explain_html(result, policy.calendar, words), encoding="utf-8")
+    trackers = [Tracker(b.name, sb.url, kind.issue_url)]
+    model = build(app.store.live(), app.regulation, trackers, sb.now)
+    live = out / "live.html"
+    live.write_text(live_page(model, app.regulation.name_of, details=False), encoding="utf-8")
     app.close()
-    return [report, strip]
+    return [report, strip, live]
 
 
 def _where_next(html: list[Path], kinds: list[TrackerKind]) -> None:
@@ -115,6 +123,9 @@ def _where_next(html: list[Path], kinds: list[TrackerKind]) -> None:
     print(f"  sla-sync check && sla-sync sync --dry-run && sla-sync explain {EXPLAINED}")
     print("  sla-sync report --since 2026-11-01 --until 2026-11-30")
     print("  sla-sync report --since 2026-11-01 --until 2026-11-30 --policy examples/high20.yaml")
+    print("  sla-sync report --open              # the open requests by time left (live.html)")
+    print("  SLA_SYNC_SERVICE__LIVE_VIEW_TOKEN=$(openssl rand -hex 24) sla-sync run")
+    print("                                      # the service; /live is that page, kept current")
 
 
 def _app(sb, kind: TrackerKind, state: Path, regulation: str | None) -> App:
