@@ -42,8 +42,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
     names = [t.name for t in pick_trackers(settings, args.tracker)]
     app = App(settings)
     try:
-        if settings.state_path.exists():
-            _ = app.store  # an unusable or busy store says so before any tracker request
+        if settings.state_url is not None or settings.state_path.exists():
+            # An unusable or busy store says so before any tracker request (a SQLite file not
+            # there yet is created by the pass; a PostgreSQL store must be reachable now).
+            _ = app.store
         esc = app.regulation.escalations
         checks = [
             preflight(b, app.regulation.policies, notifications=False, escalations=esc)
