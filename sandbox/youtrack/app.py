@@ -6,18 +6,17 @@ bare JSON arrays paged by `$skip/$top`; every entity is cut down to the `fields=
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sandbox.jira.catalog import User
 from sandbox.server import HttpError, Request, Response, Router
+from sandbox.youtrack.activities import YouTrackActivities
 from sandbox.youtrack.attributes import IssueAttributes
 from sandbox.youtrack.query import QueryError, parse_fields, project
 from sandbox.youtrack.search import compile_query
-from sandbox.youtrack.shapes import CATEGORIES, activity_json, issue_json
+from sandbox.youtrack.shapes import issue_json
 from sandbox.youtrack.state import YouTrackState, YtIssue
 from sandbox.youtrack.tags import YouTrackTags
 from sandbox.youtrack.writes import YouTrackWrites, forbidden, yt_error
@@ -34,7 +33,7 @@ class _Router(Router):
         return super().match(method, path.rstrip("/") if len(path) > 1 else path)
 
 
-class YouTrackApp(YouTrackWrites, YouTrackTags):
+class YouTrackApp(YouTrackActivities, YouTrackWrites, YouTrackTags):
     """Routes and read handlers; writes, tags, commands and admin routes live in the mixins."""
 
     def __init__(self, state: YouTrackState, sender: Any) -> None:
@@ -47,8 +46,7 @@ class YouTrackApp(YouTrackWrites, YouTrackTags):
         r.add("GET", "/api/admin/projects/{project}/customFields", self.project_fields)
         r.add("GET", "/api/issues", self.search)
         r.add("GET", "/api/issues/{id}", self.get_issue)
-        r.add("GET", "/api/issues/{id}/activities", self.activities)
-        r.add("GET", "/api/issues/{id}/activitiesPage", self.activities_page)
+        self.add_activity_routes(r)
         self.add_write_routes(r)
         self.add_tag_routes(r)
 
@@ -192,73 +190,3 @@ class YouTrackApp(YouTrackWrites, YouTrackTags):
         issue = self.issue(req)
         with self.state.lock:
             return self.render(req, issue)
-
-    def _activities(self, req: Request, issue: YtIssue) -> list[dict[str, Any]]:
-        wanted = req.list_arg("categories")
-        if not wanted:
-            # Real servers insist on `categories`; failing loudly keeps clients honest.
-            raise yt_error(400, "bad_request", "Parameter 'categories' is required")
-        unknown = set(wanted) - {c for _, c in CATEGORIES.values()} - _OTHER_CATEGORIES
-        if unknown:
-            raise yt_error(400, "bad_request", f"Unknown categories: {sorted(unknown)}")
-        with self.state.lock:
-            items = [
-                activity_json(self.state, issue, a)
-                for a in issue.activities
-                if CATEGORIES[a["kind"]][1] in wanted
-            ]
-        if req.arg("reverse") == "true":
-            items.reverse()
-        return items
-
-    def activities(self, req: Request) -> Any:
-        """`GET /api/issues/{id}/activities` — a bare array, oldest first."""
-        items = self._activities(req, self.issue(req))
-        return self.page(req, project(items, self.fields(req) or {"id": None}))
-
-    def activities_page(self, req: Request) -> Any:
-        """`GET /api/issues/{id}/activitiesPage` — a CursorPage followed by `afterCursor`."""
-        issue = self.issue(req)
-        items = self._activities(req, issue)
-        start = 0
-        if cursor := req.arg("cursor"):
-            try:
-                tag, value = base64.urlsafe_b64decode(cursor.encode()).decode().split(":")
-                assert tag == issue.id
-                start = int(value)
-            except (ValueError, AssertionError, binascii.Error, UnicodeDecodeError):
-                raise yt_error(400, "bad_request", f"Invalid cursor {cursor!r}") from None
-        top = self.skip_top(req)[1]
-        end = len(items) if top < 0 else min(len(items), start + max(1, top))
-        spec = self.fields(req) or {"id": None}
-
-        def mark(n: int) -> str:
-            return base64.urlsafe_b64encode(f"{issue.id}:{n}".encode()).decode()
-
-        doc = {
-            "$type": "ActivityCursorPage",  # as in the JetBrains docs' sample response
-            "id": f"{mark(start)}#{mark(end)}",
-            "reverse": req.arg("reverse") == "true",
-            "activities": items[start:end],
-            "beforeCursor": mark(start),
-            "afterCursor": mark(end),
-            "hasBefore": start > 0,
-            "hasAfter": end < len(items),
-        }
-        return project(doc, spec)
-
-
-# Categories real servers know but the sandbox never records (asking for them is fine).
-_OTHER_CATEGORIES = {
-    "CommentsCategory",
-    "AttachmentsCategory",
-    "LinksCategory",
-    "SprintCategory",
-    "ProjectCategory",
-    "SummaryCategory",
-    "DescriptionCategory",
-    "WorkItemCategory",
-    "VisibilityCategory",
-    "IssueVisibilityCategory",
-    "CommentTextCategory",
-}

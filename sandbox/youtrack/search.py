@@ -186,7 +186,9 @@ class _Compiler:
         attr = self._attr(item.name)
         # `state: -open, -submitted` excludes both; positive values are alternatives.
         neg = [self._filter(attr, v) for v in item.values if _negative(v)]
-        pos = [self._filter(attr, v) for v in item.values if not _negative(v)]
+        plain = [v for v in item.values if not _negative(v)]
+        pos = [_one_of(attr, plain)] if _plain_text(attr, plain) else []
+        pos = pos or [self._filter(attr, v) for v in plain]
         return (
             item.name.casefold(),
             lambda i: (not pos or any(p(i) for p in pos)) and all(n(i) for n in neg),
@@ -241,6 +243,28 @@ class _Compiler:
             raise QueryError(f"Expected a search term, got {self._peek()[1] or 'the end'!r}")
         alternatives = list(groups.values())
         return lambda i: all(any(p(i) for p in ps) for ps in alternatives)
+
+
+def _plain_text(attr: Attr, values: list[str]) -> bool:
+    """Several plain values of a text attribute (`issue id: A-1, A-2, ...`): one set lookup."""
+    folded = [v.strip("{} ").casefold() for v in values]
+    return (
+        attr.kind == "text"
+        and len(values) > 1
+        and not any(".." in v for v in values)
+        and not any(f in ("null", "unassigned") or f.startswith("no ") for f in folded)
+    )
+
+
+def _one_of(attr: Attr, values: list[str]) -> Pred:
+    wanted = {v.strip("{} ").casefold() for v in values}
+
+    def pred(issue: Any) -> bool:
+        found = attr.get(issue)
+        found = found if isinstance(found, list) else [found]
+        return any(v is not None and str(v).casefold() in wanted for v in found)
+
+    return pred
 
 
 def _negative(text: str) -> bool:

@@ -167,6 +167,7 @@ def _send(client: Any, module: Any, *args: Any, **kwargs: Any) -> httpx.Response
 
 def test_the_clients_own_reads_are_answered_and_conform(kinds: Sandbox, client: Any) -> None:
     from youtrack_rest_client.api.default import (
+        get_activities_page,
         get_issue_tags,
         get_issues,
         get_issues_id,
@@ -189,7 +190,14 @@ def test_the_clients_own_reads_are_answered_and_conform(kinds: Sandbox, client: 
     assert page.status_code == 200 and page.json()["activities"]
     tags = _send(client, get_issue_tags)  # the deprecated /api/issueTags
     assert tags.status_code == 200 and tags.json()
-    for resp in (me, issues, one, page, tags):
+    stream = _send(
+        client,
+        get_activities_page,
+        categories="CustomFieldCategory,IssueCreatedCategory",
+        issue_query="issue id: SUP-1",
+    )
+    assert stream.status_code == 200 and stream.json()["activities"]
+    for resp in (me, issues, one, page, tags, stream):
         assert conforms(resp.json()) > 0
 
 
@@ -217,6 +225,10 @@ def _everything(doc: Any) -> str:
         ("/api/issues/SUP-1", {}),
         ("/api/issues", {"query": "project: SUP"}),
         ("/api/issues/SUP-1/activitiesPage", {"categories": "CustomFieldCategory"}),
+        (
+            "/api/activitiesPage",
+            {"categories": "CustomFieldCategory", "issueQuery": "issue id: SUP-1"},
+        ),
         (
             "/api/issues/SUP-1/activities",
             {"categories": "CustomFieldCategory,IssueCreatedCategory,TagsCategory"},
