@@ -69,9 +69,17 @@ class YouTrackTracker:
         self._page_size = page_size
         self._me: Mapping[str, Any] | None = None
         self._fields: tuple[FieldDef, ...] | None = None
-        self._reads = IssueReader(self._get, page_size)
+        self._reads = IssueReader(self._get, page_size, self._stream_ignored_query)
         tags = TagBook(self._http, self._url, self._list, self._team, self._log)
         self._writes = IssueWriter(self._http, self._url, tags, mute=mute_notifications)
+
+    def _stream_ignored_query(self, foreign: str) -> None:
+        self._log.warning(
+            "youtrack.activity_stream_ignored_query",
+            foreign_issue=foreign,
+            detail="this YouTrack ignores issueQuery on /api/activitiesPage; "
+            "reading each issue's own activitiesPage from now on",
+        )
 
     @classmethod
     def connect(

@@ -54,6 +54,9 @@ ACTIVITY_FIELDS = (
     f"field(id,name,customField(id,name,fieldType(id,valueType))),"
     f"added({_VALUE}),removed({_VALUE})),afterCursor,hasAfter"
 )
+# The same items from the global stream, each naming its issue in `target`.
+# https://www.jetbrains.com/help/youtrack/devportal/operations-api-activitiesPage.html
+STREAM_FIELDS = ACTIVITY_FIELDS.replace("activities(id,", "activities(id,target(id,idReadable),", 1)
 CUSTOM_FIELD_SPEC = (
     f"customFields(id,name,$type,value({_VALUE}),"
     "projectCustomField($type,field(id,name,fieldType(id,valueType))))"

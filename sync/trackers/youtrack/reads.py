@@ -1,9 +1,13 @@
 """YouTrack issue reads: search pages by `$skip/$top` and each issue's complete activity history.
 
-Issues come from `GET /api/issues?query=`; each issue's history from its own
-`GET /api/issues/{id}/activitiesPage` (one call per issue and page: the global
-`/api/activitiesPage` filters by query only on recent versions, and a per-issue cursor is
-complete by construction). https://www.jetbrains.com/help/youtrack/devportal/youtrack-rest-api.html
+Issues come from `GET /api/issues?query=`. The histories of a search page's issues come from
+one stream of the global `GET /api/activitiesPage`, filtered to those issues by
+`issueQuery=issue id: K1, K2, ...` and grouped by each item's `target`
+(https://www.jetbrains.com/help/youtrack/devportal/operations-api-activitiesPage.html): one
+request per 1 000 activities instead of one per issue. A server that answers activities of
+issues it was not asked for ignores `issueQuery` (older versions): the reader then falls back,
+for the rest of the session, to each issue's own `GET /api/issues/{id}/activitiesPage`, which is
+complete by construction. One issue (`fetch`) is always read by its own cursor.
 """
 
 from __future__ import annotations
@@ -16,18 +20,30 @@ from urllib.parse import quote
 from mappings.raw import RawIssue
 from sync.ports import Known, Page
 from sync.trackers.paging import after_cursor_pages, skip_top_pages
-from sync.trackers.youtrack.http import ACTIVITY_CATEGORIES, ACTIVITY_FIELDS, issue_fields_spec
+from sync.trackers.youtrack.http import (
+    ACTIVITY_CATEGORIES,
+    ACTIVITY_FIELDS,
+    STREAM_FIELDS,
+    issue_fields_spec,
+)
 
-__all__ = ["IssueReader"]
+__all__ = ["STREAM_TOP", "IssueReader"]
 
 GetFn = Callable[..., Any]  # (path, **params) -> decoded JSON
+Histories = dict[str, list[Mapping[str, Any]]]  # issue id -> its activities, oldest first
+# Activities per page of the global stream. YouTrack documents no maximum for `$top` on cursor
+# pages (its own mobile client sends `$top` there); a server that caps it lower answers more
+# pages, which the cursor follows.
+STREAM_TOP = 1000
 
 
 class IssueReader:
     """Search and fetch with histories, over the adapter's GET."""
 
-    def __init__(self, get: GetFn, page_size: int) -> None:
+    def __init__(self, get: GetFn, page_size: int, on_fallback: Callable[[str], None]) -> None:
         self._get, self._page_size = get, page_size
+        self._on_fallback = on_fallback
+        self._stream = True  # False once the server ignored `issueQuery`
 
     def search(
         self, text: str, field_ids: Sequence[str], known: Known | None = None
@@ -42,9 +58,10 @@ class IssueReader:
         for issues in skip_top_pages(fetch, what="GET /api/issues", top=self._page_size):
             raws = [_raw(i, ()) for i in issues]
             skip = frozenset(r.key for r in raws if known and known(r.key, r.updated))
+            histories = self.histories([r for r in raws if r.key not in skip])
             yield _page(
                 [
-                    r if r.key in skip else _raw(i, self.activities(r.id))
+                    r if r.key in skip else _raw(i, histories[r.id])
                     for r, i in zip(raws, issues, strict=True)
                 ],
                 skip,
@@ -54,6 +71,46 @@ class IssueReader:
         """One issue, fresh, with its complete activity history."""
         issue = self._get(f"issues/{quote(key, safe='')}", **_issue_params(field_ids))
         return _raw(issue, self.activities(str(issue.get("id") or key)))
+
+    def histories(self, raws: Sequence[RawIssue]) -> Histories:
+        """The complete histories of some issues, by issue id: one activity stream for all."""
+        if not raws:
+            return {}
+        if self._stream:
+            by_id = self._stream_histories(raws)
+            if by_id is not None:
+                return by_id
+        return {r.id: self.activities(r.id) for r in raws}
+
+    def _stream_histories(self, raws: Sequence[RawIssue]) -> Histories | None:
+        asked = {r.id: r.key for r in raws}
+        keys = set(asked.values())
+        by_id: Histories = {i: [] for i in asked}
+        query = "issue id: " + ", ".join(asked.values())
+
+        def fetch(cursor: str | None) -> Mapping[str, Any]:
+            params = {
+                "issueQuery": query,
+                "categories": ACTIVITY_CATEGORIES,
+                "fields": STREAM_FIELDS,
+                "$top": STREAM_TOP,
+            }
+            if cursor:
+                params["cursor"] = cursor
+            return self._get("activitiesPage", **params) or {}
+
+        for page in after_cursor_pages(fetch, what="GET /api/activitiesPage"):
+            for a in page.get("activities") or ():
+                target = a.get("target") or {}
+                tid = str(target.get("id"))
+                if tid not in by_id and target.get("idReadable") not in keys:
+                    self._stream = False
+                    self._on_fallback(str(target.get("idReadable") or tid))
+                    return None
+                by_id[tid if tid in by_id else _id_of(asked, target)].append(a)
+        for items in by_id.values():
+            items.sort(key=lambda a: (int(a.get("timestamp") or 0), str(a.get("id", ""))))
+        return by_id
 
     def activities(self, issue_id: str) -> list[Mapping[str, Any]]:
         """All custom-field activities of one issue, oldest first, following `afterCursor`."""
@@ -72,6 +129,11 @@ class IssueReader:
         ]
         items.sort(key=lambda a: (int(a.get("timestamp") or 0), str(a.get("id", ""))))
         return items
+
+
+def _id_of(asked: Mapping[str, str], target: Mapping[str, Any]) -> str:
+    """The asked issue id of an activity target named only by its readable id."""
+    return next(i for i, key in asked.items() if key == target.get("idReadable"))
 
 
 def _issue_params(field_ids: Sequence[str]) -> dict[str, Any]:
