@@ -50,7 +50,8 @@ class Truth:
 
     def tracked_histories(self, key: str, fields: Collection[str]) -> int:
         """History entries touching any of `fields` (what Cloud bulkfetch with `fieldIds`
-        returns for the issue); for YouTrack every activity item."""
+        returns for the issue); for YouTrack the activity items the clock reads: custom field
+        changes, creation and resolution (not tags)."""
         raise NotImplementedError
 
     def open_or_updated_since(self, since: datetime) -> set[str]:
@@ -153,7 +154,7 @@ class YouTrackTruth(Truth):
         return author, at
 
     def tracked_histories(self, key: str, fields: Collection[str]) -> int:
-        return len(self.state.issues[key].activities)
+        return sum(1 for a in self.state.issues[key].activities if a["kind"] != "tags")
 
 
 def truth_of(sb: Sandbox) -> Truth:

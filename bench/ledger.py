@@ -31,6 +31,7 @@ _RULES: tuple[tuple[str, str, str], ...] = (
     ("*", r"/rest/api/\d/(serverInfo|myself|field|status|priority|resolution|issuetype)$", "setup"),
     ("GET", r"/api/issues$", "search"),
     ("GET", r"/api/issues/[^/]+/activitiesPage$", "changelog"),
+    ("GET", r"/api/activitiesPage$", "changelog"),
     ("*", r"/api/issues/[^/]+/comments$", "comments"),
     ("POST", r"/api/issues/[^/]+$", "writes"),
     ("POST", r"/api/commands$", "writes"),
@@ -116,6 +117,12 @@ class Ledger:
                 for ref in (body or {}).get("issueIdsOrKeys") or ():
                     if key := self._key_of(str(ref)):
                         w[key] = 1.0
+        elif path.endswith("/api/activitiesPage"):  # YouTrack's stream: by each item's issue
+            for a in answer.get("activities") or ():
+                target = a.get("target") or {}
+                key = target.get("idReadable") or self._key_of(str(target.get("id")))
+                if key:
+                    w[key] = w.get(key, 0.0) + 1.0
         else:  # a per-issue changelog: /issue/{key}/changelog, /issues/{id}/activitiesPage
             ref = path.rstrip("/").split("/")[-2]
             if key := self._key_of(ref):

@@ -8,7 +8,8 @@ The minimum of a pass comes from ground truth (`bench.groundtruth`), never from 
 chose to read: the search pages that list the issues people changed since the last pass (page
 size 100), their changelog pages by the API's paging rule (Cloud bulkfetch: 1 000 issues and
 1 000 histories per page, 10 fieldIds per request; Data Center: embedded in the search page;
-YouTrack: one activities page per issue), one write per issue whose fields changed (YouTrack:
+YouTrack: the global activity stream, which documents no page maximum, counted at 1 000
+activities a page like Cloud's bulkfetch), one write per issue whose fields changed (YouTrack:
 one for fields and one for tags, its API's two calls) and the comments the pass posted.
 """
 
@@ -36,6 +37,7 @@ __all__ = ["PassRow", "run_steady"]
 
 PAGE = 100  # issues per search page (Cloud's cap with fields; the adapters' page size)
 BULK_ISSUES, BULK_HISTORIES, BULK_FIELDS = 1000, 1000, 10  # Cloud changelog bulkfetch limits
+STREAM_PAGE = 1000  # YouTrack activities a page: no documented cap, Cloud's bulkfetch bound
 CADENCE = timedelta(minutes=5)
 _FLOW = {
     "Создана": ["В работе"],
@@ -117,10 +119,11 @@ def _minimum(
             math.ceil(len(needed) / BULK_ISSUES), math.ceil(histories / BULK_HISTORIES)
         )
         changelog = per_request * max(1, math.ceil(len(tracked) / BULK_FIELDS))
-    elif api == "youtrack":
-        changelog = len(needed)
+    elif api == "youtrack" and needed:
+        activities = sum(truth.tracked_histories(k, tracked) for k in needed)
+        changelog = max(1, math.ceil(activities / STREAM_PAGE))
     else:
-        changelog = 0  # Data Center embeds the changelog in the search page
+        changelog = 0  # Data Center embeds the changelog in the search page; nothing needed
     changed = [k for k in after if after[k][:2] != before[k][:2]]
     if api == "youtrack":  # field values and tags are two calls in YouTrack's API
         writes = sum((after[k][0] != before[k][0]) + (after[k][1] != before[k][1]) for k in changed)
