@@ -83,10 +83,20 @@ class AdvisoryLock:
         self._conn = conn
 
     def release(self) -> None:
-        """Let go (closing the session releases the lock)."""
+        """Let go: unlock, then close the session.
+
+        Closing alone would release the lock only when the server's backend has exited, a
+        moment after the client's close returns: the next pass of this very process (the
+        sweep after a cron pass) could find its own lock still held."""
         with self._guard:
             conn, self._conn = self._conn, None
-        if conn is not None:
+        if conn is None:
+            return
+        try:
+            conn.execute("SELECT pg_advisory_unlock(%s, %s)", (NAMESPACE, PASS_LOCK))
+        except psycopg.Error:
+            pass  # the session is gone, and the lock with it
+        finally:
             conn.close()
 
     @property
