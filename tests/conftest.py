@@ -1,9 +1,39 @@
-"""Test-wide isolation: each test starts with structlog's defaults."""
+"""Test-wide isolation (each test starts with structlog's defaults), the session's PostgreSQL,
+and the order: the fast unit layer first, end to end over HTTP and the service last."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import structlog
+
+# Directories under tests/, fastest first: the pure domain and mappings, the pass on fakes,
+# adapters, then the sandbox, end to end over HTTP, and the service's subprocesses.
+_LAYERS = (
+    "sla",
+    "mappings",
+    "config",
+    "passes",
+    "notify",
+    "trackers",
+    "report",
+    "adapters",
+    "sandbox",
+    "sync",
+    "service",
+)
+_TESTS = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the layers in `_LAYERS` order; files keep their order within a layer."""
+
+    def layer(item: pytest.Item) -> int:
+        top = item.path.relative_to(_TESTS).parts[0]
+        return _LAYERS.index(top) if top in _LAYERS else -1  # tests/test_*.py first
+
+    items.sort(key=layer)
 
 
 @pytest.fixture(autouse=True)
