@@ -83,57 +83,43 @@ class IssueReader:
         return {r.id: self.activities(r.id) for r in raws}
 
     def _stream_histories(self, raws: Sequence[RawIssue]) -> Histories | None:
-        asked = {r.id: r.key for r in raws}
-        keys = set(asked.values())
-        by_id: Histories = {i: [] for i in asked}
-        query = "issue id: " + ", ".join(asked.values())
-
-        def fetch(cursor: str | None) -> Mapping[str, Any]:
-            params = {
-                "issueQuery": query,
-                "categories": ACTIVITY_CATEGORIES,
-                "fields": STREAM_FIELDS,
-                "$top": STREAM_TOP,
-            }
-            if cursor:
-                params["cursor"] = cursor
-            return self._get("activitiesPage", **params) or {}
-
-        for page in after_cursor_pages(fetch, what="GET /api/activitiesPage"):
-            for a in page.get("activities") or ():
-                target = a.get("target") or {}
-                tid = str(target.get("id"))
-                if tid not in by_id and target.get("idReadable") not in keys:
-                    self._stream = False
-                    self._on_fallback(str(target.get("idReadable") or tid))
-                    return None
-                by_id[tid if tid in by_id else _id_of(asked, target)].append(a)
-        for items in by_id.values():
-            items.sort(key=lambda a: (int(a.get("timestamp") or 0), str(a.get("id", ""))))
-        return by_id
+        key_of = {r.id: r.key for r in raws}
+        by_key: Histories = {r.key: [] for r in raws}
+        params = {
+            "issueQuery": "issue id: " + ", ".join(by_key),
+            "categories": ACTIVITY_CATEGORIES,
+            "fields": STREAM_FIELDS,
+            "$top": STREAM_TOP,
+        }
+        for a in self._cursor_items("activitiesPage", params):
+            target = a.get("target") or {}
+            key = target.get("idReadable") or key_of.get(str(target.get("id")))
+            if key not in by_key:  # the server did not filter by issueQuery
+                self._stream = False
+                self._on_fallback(str(key or target.get("id")))
+                return None
+            by_key[key].append(a)
+        return {r.id: _oldest_first(by_key[r.key]) for r in raws}
 
     def activities(self, issue_id: str) -> list[Mapping[str, Any]]:
         """All custom-field activities of one issue, oldest first, following `afterCursor`."""
         path = f"issues/{quote(issue_id, safe='')}/activitiesPage"
+        params = {"categories": ACTIVITY_CATEGORIES, "fields": ACTIVITY_FIELDS}
+        return _oldest_first(list(self._cursor_items(path, params)))
+
+    def _cursor_items(self, path: str, params: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+        """The activities of a cursor page resource, page by page as they are read."""
 
         def fetch(cursor: str | None) -> Mapping[str, Any]:
-            params = {"categories": ACTIVITY_CATEGORIES, "fields": ACTIVITY_FIELDS}
-            if cursor:
-                params["cursor"] = cursor
-            return self._get(path, **params) or {}
+            return self._get(path, **params, **({"cursor": cursor} if cursor else {})) or {}
 
-        items = [
-            a
-            for page in after_cursor_pages(fetch, what=f"GET /api/{path}")
-            for a in page.get("activities") or ()
-        ]
-        items.sort(key=lambda a: (int(a.get("timestamp") or 0), str(a.get("id", ""))))
-        return items
+        for page in after_cursor_pages(fetch, what=f"GET /api/{path}"):
+            yield from page.get("activities") or ()
 
 
-def _id_of(asked: Mapping[str, str], target: Mapping[str, Any]) -> str:
-    """The asked issue id of an activity target named only by its readable id."""
-    return next(i for i, key in asked.items() if key == target.get("idReadable"))
+def _oldest_first(items: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    items.sort(key=lambda a: (int(a.get("timestamp") or 0), str(a.get("id", ""))))
+    return items
 
 
 def _issue_params(field_ids: Sequence[str]) -> dict[str, Any]:
