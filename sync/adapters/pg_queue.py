@@ -22,7 +22,7 @@ import psycopg
 
 from sync.adapters.pg_db import PgDb, connect_kwargs
 from sync.adapters.pg_lock import holder_name
-from sync.adapters.queue import Batch
+from sync.adapters.queue import Batch, Wakeups
 from sync.errors import StoreError
 
 __all__ = ["PgEventQueue"]
@@ -36,17 +36,16 @@ _HEAD = (
 )
 
 
-class PgEventQueue:
+class PgEventQueue(Wakeups):
     """Webhook events in PostgreSQL, claimed per issue by the workers of every instance."""
 
     def __init__(self, url: str, *, claim_seconds: float = 120, pool_size: int = 6) -> None:
+        super().__init__()
         self._f = PgDb(url, max_size=pool_size, name=holder_name() + " queue")
         self.url = url
         self.path = self.label = self._f.label
         self.claimer = f"{holder_name()} {uuid.uuid4().hex[:8]}"
         self.claim_us = int(claim_seconds * 1e6)
-        self._added = threading.Condition()
-        self.generation = 0  # wake-ups so far: a worker that saw N waits only while it is N
         self._closing = threading.Event()
         self.last_error: str | None = None
         self._listener = threading.Thread(target=self._listen, name="sla-sync-listen", daemon=True)
@@ -127,21 +126,6 @@ class PgEventQueue:
             db.execute("DELETE FROM webhook_queue WHERE id = ANY(?)", (list(batch.ids),))
             db.execute(f"NOTIFY {_CHANNEL}")  # the issue is free again
         self.wake()
-
-    def wait(self, timeout: float, since: int | None = None) -> None:
-        """Block until an event is committed here or elsewhere, or `timeout` passes.
-
-        `since`: the `generation` the caller saw before it last looked (a wake-up in between
-        is not missed)."""
-        with self._added:
-            if since is None or since == self.generation:
-                self._added.wait(timeout)
-
-    def wake(self) -> None:
-        """Wake this process' waiting workers."""
-        with self._added:
-            self.generation += 1
-            self._added.notify_all()
 
     def depth(self) -> int:
         """Queued events of every instance (not yet processed)."""

@@ -20,7 +20,7 @@ from pathlib import Path
 from sync.adapters.sqlite_db import SqliteFile
 from sync.errors import StoreError
 
-__all__ = ["Batch", "EventQueue"]
+__all__ = ["Batch", "EventQueue", "Wakeups"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,16 +37,39 @@ def _now_us() -> int:
     return time.time_ns() // 1000
 
 
-class EventQueue:
+class Wakeups:
+    """The idle wait of a queue's workers (both backends): a count of wake-ups under a
+    condition, so a wake-up between a worker's look and its wait is not missed."""
+
+    def __init__(self) -> None:
+        self._added = threading.Condition()
+        self.generation = 0  # wake-ups so far: a worker that saw N waits only while it is N
+
+    def wait(self, timeout: float, since: int | None = None) -> None:
+        """Block until the queue is woken or `timeout` passes.
+
+        `since`: the `generation` the caller saw before it last looked (a wake-up in between
+        is not missed)."""
+        with self._added:
+            if since is None or since == self.generation:
+                self._added.wait(timeout)
+
+    def wake(self) -> None:
+        """Wake the waiting workers (an event arrived, an issue was let go, or shutdown)."""
+        with self._added:
+            self.generation += 1
+            self._added.notify_all()
+
+
+class EventQueue(Wakeups):
     """Webhook events per (tracker, issue key), oldest first, with delivery-id de-duplication."""
 
     def __init__(self, path: str | Path) -> None:
+        super().__init__()
         # FULL, not NORMAL: the 202 promises the event survives a power cut, not just a crash.
         self._f = SqliteFile(path, synchronous="FULL")
         self.path = self._f.path
         self.label = str(self.path)
-        self._added = threading.Condition()
-        self.generation = 0  # wake-ups so far: a worker that saw N waits only while it is N
         self._held: set[tuple[str, str]] = set()  # issues a worker of this process holds
         self._claims = threading.Lock()
         self.last_error: str | None = None  # the last failed commit, until one succeeds
@@ -80,21 +103,6 @@ class EventQueue:
         self.last_error = None
         self.wake()
         return True
-
-    def wait(self, timeout: float, since: int | None = None) -> None:
-        """Block until something is queued or `timeout` passes (the workers' idle wait).
-
-        `since`: the `generation` the caller saw before it last looked (a wake-up in between
-        is not missed)."""
-        with self._added:
-            if since is None or since == self.generation:
-                self._added.wait(timeout)
-
-    def wake(self) -> None:
-        """Wake the waiting workers (an event arrived, an issue was let go, or shutdown)."""
-        with self._added:
-            self.generation += 1
-            self._added.notify_all()
 
     def _heads(self) -> list[tuple[str, str, int]]:
         """(tracker, key, first received_us) of every queued issue, oldest first."""
