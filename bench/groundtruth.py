@@ -103,12 +103,7 @@ class JiraTruth(Truth):
     def last_change(self, key: str, before: datetime) -> tuple[str, datetime] | None:
         issue = self.state.by_key[key]
         events = [(h["created"], h["author"]) for h in issue.histories]
-        events += [(c["created"], c["author"]) for c in issue.comments]
-        earlier = [e for e in events if e[0] < before]
-        if not earlier:
-            return None
-        at, author = max(earlier, key=lambda e: e[0])
-        return author, at
+        return _newest([*events, *((c["created"], c["author"]) for c in issue.comments)], before)
 
     def tracked_histories(self, key: str, fields: Collection[str]) -> int:
         wanted = set(fields)
@@ -146,15 +141,19 @@ class YouTrackTruth(Truth):
     def last_change(self, key: str, before: datetime) -> tuple[str, datetime] | None:
         issue = self.state.issues[key]
         events = [(a["at"], a["author"]) for a in issue.activities]
-        events += [(c["at"], c["author"]) for c in issue.comments]
-        earlier = [e for e in events if e[0] < before]
-        if not earlier:
-            return None
-        at, author = max(earlier, key=lambda e: e[0])
-        return author, at
+        return _newest([*events, *((c["at"], c["author"]) for c in issue.comments)], before)
 
     def tracked_histories(self, key: str, fields: Collection[str]) -> int:
         return sum(1 for a in self.state.issues[key].activities if a["kind"] != "tags")
+
+
+def _newest(events: list[tuple[datetime, str]], before: datetime) -> tuple[str, datetime] | None:
+    """(author, time) of the newest (time, author) event earlier than `before`."""
+    earlier = [e for e in events if e[0] < before]
+    if not earlier:
+        return None
+    at, author = max(earlier, key=lambda e: e[0])
+    return author, at
 
 
 def truth_of(sb: Sandbox) -> Truth:
