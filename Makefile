@@ -22,12 +22,12 @@ $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-test
 demo: $(VENV)/.installed
 	$(BIN)/sla-sync demo
 
+# The suite runs on the machine's cores (at most 4), slow files stolen by idle workers, with
+# bytecode cached even where the environment turns it off (each worker and each `sla-sync`
+# subprocess of the tests would otherwise compile every module again): ~110 s -> ~55 s on 2.
 test: $(VENV)/.installed-test
 	./scripts/system-deps.sh
 	$(BIN)/ruff check .
-	# On the machine's cores (at most 4), slow files stolen by idle workers; bytecode cached
-	# even where the environment turns it off (each worker and each `sla-sync` subprocess of
-	# the tests would otherwise compile every module again): ~110 s -> ~55 s on 2 cores.
 	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -q -n auto --maxprocesses=4 --dist worksteal
 
 bench: $(VENV)/.installed-bench
